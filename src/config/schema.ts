@@ -1,0 +1,162 @@
+/**
+ * The config file's schema: the single place where its shape, its limits and its defaults live.
+ * Every object is strict so that a misspelt key fails loudly instead of silently falling back to
+ * a default, and parsing `{}` yields a complete config.
+ */
+import { z } from 'zod';
+
+export const VENUE_IDS = ['binance-usdm', 'binance-spot', 'bybit-linear', 'okx', 'bitget', 'hyperliquid'] as const;
+export type VenueId = (typeof VENUE_IDS)[number];
+
+export const MODES = ['sim', 'dry', 'live', 'signal'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const venueId = z.enum(VENUE_IDS);
+
+// Venue URLs default to nothing here: each adapter owns its venue's real endpoints.
+const wsUrl = z.url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' });
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
+const feeRate = z.number().min(-0.01).max(0.01);
+
+const venueSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    wsUrl: wsUrl.optional(),
+    restUrl: httpUrl.optional(),
+    privateWsUrl: wsUrl.optional(),
+    // "*" and [] both mean the venue's whole universe; "*" is accepted because people write it.
+    symbols: z
+      .union([z.literal('*'), z.array(z.string().min(1))], { error: 'expected an array of symbols or "*"' })
+      .default([]),
+    fees: z.object({ maker: feeRate, taker: feeRate }).strict().optional(),
+    key: z.string().optional(),
+    secret: z.string().optional(),
+    passphrase: z.string().optional(),
+  })
+  .strict();
+
+export type VenueConfig = z.output<typeof venueSchema>;
+
+// Keys are optional so that a file listing two venues runs exactly those two; only a file that
+// omits `venues` altogether gets all six.
+const venuesSchema = z
+  .object(Object.fromEntries(VENUE_IDS.map((id) => [id, venueSchema.optional()])) as Record<
+    VenueId,
+    z.ZodOptional<typeof venueSchema>
+  >)
+  .strict()
+  .prefault(Object.fromEntries(VENUE_IDS.map((id) => [id, {}])));
+
+const riskSchema = z
+  .object({
+    dailyLossLimit: z.number().positive().default(500),
+    maxPortfolioHeat: z.number().min(0).max(1).default(0.2),
+    maxConsecutiveFailures: z.int().min(1).default(5),
+    riskPerTrade: z.number().min(0).max(1).default(0.005),
+  })
+  .strict()
+  .prefault({});
+
+const routeSchema = z
+  .object({ asset: z.string().min(1), venueA: venueId, venueB: venueId })
+  .strict()
+  .refine((r) => r.venueA !== r.venueB, { path: ['venueB'], message: 'must differ from venueA' });
+
+const arbitrageSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    routes: z.array(routeSchema).default([]),
+    minNetEdgeBps: z.number().default(5),
+    exitEdgeBps: z.number().default(1),
+    maxTradeUsd: z.number().positive().default(1000),
+    cooldownMs: z.int().min(0).default(5000),
+  })
+  .strict()
+  .prefault({});
+
+function categorySchema(maxLeverage: number, maxSizeUsd: number) {
+  return z
+    .object({
+      maxLeverage: z.number().positive().default(maxLeverage),
+      maxSizeUsd: z.number().positive().default(maxSizeUsd),
+    })
+    .strict()
+    .prefault({});
+}
+
+const scalperSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    watchThreshold: z.number().min(0).max(1).default(0.6),
+    armThreshold: z.number().min(0).max(1).default(0.75),
+    categories: z
+      .object({ prime: categorySchema(10, 2000), normal: categorySchema(5, 1000), wild: categorySchema(2, 250) })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .refine((s) => s.armThreshold >= s.watchThreshold, {
+    path: ['armThreshold'],
+    message: 'must be ≥ scalper.watchThreshold',
+  })
+  .prefault({});
+
+const apiSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.int().min(0).max(65535).default(8080),
+  })
+  .strict()
+  .prefault({});
+
+const supervisorSchema = z
+  .object({
+    maxRestarts: z.int().min(1).default(5),
+    withinMs: z.int().min(1).default(60_000),
+    backoffInitialMs: z.int().min(0).default(100),
+    backoffMaxMs: z.int().min(0).default(10_000),
+  })
+  .strict()
+  .refine((s) => s.backoffMaxMs >= s.backoffInitialMs, {
+    path: ['backoffMaxMs'],
+    message: 'must be ≥ supervisor.backoffInitialMs',
+  })
+  .prefault({});
+
+const persistenceSchema = z
+  .object({ flushIntervalMs: z.int().min(100).max(250).default(150) })
+  .strict()
+  .prefault({});
+
+const inspectSchema = z
+  .object({
+    recentTransitions: z.int().min(1).max(10_000).default(100),
+    streamBuffer: z.int().min(16).max(100_000).default(2000),
+  })
+  .strict()
+  .prefault({});
+
+const logSchema = z
+  .object({ level: z.enum(LOG_LEVELS).default('info') })
+  .strict()
+  .prefault({});
+
+export const configSchema = z
+  .object({
+    mode: z.enum(MODES).default('sim'),
+    venues: venuesSchema,
+    risk: riskSchema,
+    arbitrage: arbitrageSchema,
+    scalper: scalperSchema,
+    api: apiSchema,
+    supervisor: supervisorSchema,
+    persistence: persistenceSchema,
+    inspect: inspectSchema,
+    log: logSchema,
+  })
+  .strict();
+
+export type FleetConfig = z.output<typeof configSchema>;

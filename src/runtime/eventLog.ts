@@ -1,0 +1,242 @@
+/**
+ * The append-only event log. `seq` is assigned synchronously, strictly increasing and continued
+ * from disk after a restart; records are committed through the write queue and published on
+ * `committed$` only once they are on disk, so no reader ever sees a seq that a crash could reuse.
+ */
+import { Subject } from 'rxjs';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import { errorMessage } from '../core/errors.ts';
+import { seqKey, type Store } from './store.ts';
+import type { WriteOp, WriteQueue } from './writeQueue.ts';
+
+export interface EventRecord {
+  readonly seq: number;
+  readonly ts: number;
+  readonly type: string;
+  readonly actor?: string;
+  readonly from?: string;
+  readonly event?: string;
+  readonly to?: string;
+  readonly causationId?: string;
+  readonly data?: unknown;
+}
+
+export type NewEvent = Omit<EventRecord, 'seq' | 'ts'> & { ts?: number };
+
+export interface EventQuery {
+  /** An exact actor id, or a prefix ending in `*` (`symbol:*`). */
+  actor?: string;
+  type?: string;
+  /** Inclusive bounds in epoch ms. */
+  since?: number;
+  until?: number;
+  /** Only records with seq greater than this (a cursor for paging). */
+  afterSeq?: number;
+  limit?: number;
+  order?: 'asc' | 'desc';
+}
+
+export interface CorruptRecord {
+  readonly seq: number;
+  readonly reason: string;
+}
+
+const SEP = '\u0000';
+const FETCH_CHUNK = 512;
+
+export class EventLog {
+  readonly committed$ = new Subject<EventRecord>();
+  private seq: number;
+  private maxSecond: number;
+  private pending: { generation: number; record: EventRecord }[] = [];
+  corruptSeen = 0;
+
+  private constructor(
+    private readonly store: Store,
+    private readonly queue: WriteQueue,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    lastSeq: number,
+    maxSecond: number,
+  ) {
+    this.seq = lastSeq;
+    this.maxSecond = maxSecond;
+    queue.onCommit((generation) => this.publish(generation));
+  }
+
+  /** Opens the log, continuing `seq` from the highest of the last stored key and the meta mark. */
+  static async open(store: Store, queue: WriteQueue, clock: Clock, logger: Logger): Promise<EventLog> {
+    let lastSeq = 0;
+    for await (const key of store.events.keys({ reverse: true, limit: 1 })) lastSeq = Number(key);
+    const mark = await store.meta.get('lastSeq');
+    if (mark !== undefined && Number(mark) > lastSeq) lastSeq = Number(mark);
+    let maxSecond = -1;
+    for await (const key of store.eventsBySecond.keys({ reverse: true, limit: 1 })) maxSecond = Number(key);
+    return new EventLog(store, queue, clock, logger, lastSeq, maxSecond);
+  }
+
+  /** Returns the last seq assigned. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Appends a record through the write-behind queue and returns it (with its seq). */
+  append(e: NewEvent): EventRecord {
+    const record = this.assign(e);
+    this.queue.enqueue(...this.ops(record));
+    return record;
+  }
+
+  /** Appends a record and resolves once it (and everything before it) is fsynced. */
+  async appendDurable(e: NewEvent): Promise<EventRecord> {
+    const record = this.assign(e);
+    await this.queue.durable(...this.ops(record));
+    return record;
+  }
+
+  private assign(e: NewEvent): EventRecord {
+    const record: EventRecord = { seq: ++this.seq, ts: e.ts ?? this.clock.now(), ...withoutTs(e) };
+    this.pending.push({ generation: this.queue.currentGeneration, record });
+    return record;
+  }
+
+  private ops(r: EventRecord): WriteOp[] {
+    const key = seqKey(r.seq);
+    const ops: WriteOp[] = [
+      { sublevel: this.store.events, key, value: JSON.stringify(r) },
+      { sublevel: this.store.eventsByType, key: r.type + SEP + key, value: '' },
+      { sublevel: this.store.meta, key: 'lastSeq', value: String(r.seq) },
+    ];
+    if (r.actor !== undefined) ops.push({ sublevel: this.store.eventsByActor, key: r.actor + SEP + key, value: '' });
+    const second = Math.floor(r.ts / 1000);
+    if (second > this.maxSecond) {
+      this.maxSecond = second;
+      ops.push({ sublevel: this.store.eventsBySecond, key: String(second).padStart(13, '0'), value: String(r.seq) });
+    }
+    return ops;
+  }
+
+  private publish(generation: number): void {
+    let n = 0;
+    while (n < this.pending.length && this.pending[n]!.generation <= generation) n++;
+    if (n === 0) return;
+    const done = this.pending.splice(0, n);
+    for (const p of done) this.committed$.next(p.record);
+  }
+
+  /**
+   * Yields the records matching `q` in seq order (or reverse). Records that cannot be read are
+   * reported to `onCorrupt` and the logger, then skipped: never silently.
+   */
+  async *query(q: EventQuery = {}, onCorrupt?: (c: CorruptRecord) => void): AsyncGenerator<EventRecord> {
+    const limit = q.limit ?? Infinity;
+    if (limit <= 0) return;
+    const desc = q.order === 'desc';
+    let lo = (q.afterSeq ?? 0) + 1;
+    let hi = Infinity;
+    if (q.since !== undefined) {
+      const start = await this.firstSeqAtSecond(Math.floor(q.since / 1000), 'gte');
+      if (start === undefined) return;
+      lo = Math.max(lo, start);
+    }
+    if (q.until !== undefined) {
+      const end = await this.firstSeqAtSecond(Math.floor(q.until / 1000), 'gt');
+      if (end !== undefined) hi = end - 1;
+    }
+    if (lo > hi) return;
+
+    const report = (c: CorruptRecord): void => {
+      this.corruptSeen++;
+      this.logger.warn({ seq: c.seq, reason: c.reason }, 'event log record unreadable; skipped');
+      onCorrupt?.(c);
+    };
+    const matches = (r: EventRecord): boolean =>
+      (q.type === undefined || r.type === q.type) &&
+      (q.actor === undefined || actorMatches(q.actor, r.actor)) &&
+      (q.since === undefined || r.ts >= q.since) &&
+      (q.until === undefined || r.ts <= q.until);
+
+    let yielded = 0;
+    if (q.actor === undefined && q.type === undefined) {
+      const range = desc ? { reverse: true } : {};
+      const it = this.store.events.iterator({ gte: seqKey(lo), ...(hi < Infinity ? { lte: seqKey(hi) } : {}), ...range });
+      for await (const [key, value] of it) {
+        const r = parse(Number(key), value, report);
+        if (r && matches(r)) {
+          yield r;
+          if (++yielded >= limit) return;
+        }
+      }
+      return;
+    }
+    const seqs = await this.indexSeqs(q, lo, hi, desc);
+    for (let i = 0; i < seqs.length; i += FETCH_CHUNK) {
+      const chunk = seqs.slice(i, i + FETCH_CHUNK);
+      const values = await this.store.events.getMany(chunk.map(seqKey));
+      for (let j = 0; j < chunk.length; j++) {
+        const value = values[j];
+        if (value === undefined) {
+          report({ seq: chunk[j]!, reason: 'indexed record is missing' });
+          continue;
+        }
+        const r = parse(chunk[j]!, value, report);
+        if (r && matches(r)) {
+          yield r;
+          if (++yielded >= limit) return;
+        }
+      }
+    }
+  }
+
+  /** Returns the seqs an index holds for the query's actor (preferred) or type, in order. */
+  private async indexSeqs(q: EventQuery, lo: number, hi: number, desc: boolean): Promise<number[]> {
+    const [sub, name] = q.actor !== undefined ? [this.store.eventsByActor, q.actor] : [this.store.eventsByType, q.type!];
+    const prefix = name.endsWith('*') ? name.slice(0, -1) : undefined;
+    const seqs: number[] = [];
+    const take = (key: string): void => {
+      const n = Number(key.slice(key.lastIndexOf(SEP) + 1));
+      if (n >= lo && n <= hi) seqs.push(n);
+    };
+    if (prefix !== undefined) {
+      for await (const key of sub.keys({ gte: prefix, lt: prefix + '\uffff' })) take(key);
+      seqs.sort((a, b) => a - b);
+      if (desc) seqs.reverse();
+    } else {
+      const bounds = { gte: name + SEP + seqKey(lo), lte: name + SEP + (hi < Infinity ? seqKey(hi) : '\uffff'), reverse: desc };
+      for await (const key of sub.keys(bounds)) take(key);
+    }
+    return seqs;
+  }
+
+  private async firstSeqAtSecond(second: number, op: 'gte' | 'gt'): Promise<number | undefined> {
+    const key = String(second).padStart(13, '0');
+    for await (const v of this.store.eventsBySecond.values({ [op]: key, limit: 1 })) return Number(v);
+    return undefined;
+  }
+}
+
+function withoutTs(e: NewEvent): Omit<NewEvent, 'ts'> {
+  if (!('ts' in e)) return e;
+  const { ts: _ts, ...rest } = e;
+  return rest;
+}
+
+function actorMatches(pattern: string, actor: string | undefined): boolean {
+  if (actor === undefined) return false;
+  return pattern.endsWith('*') ? actor.startsWith(pattern.slice(0, -1)) : actor === pattern;
+}
+
+function parse(seq: number, value: string, report: (c: CorruptRecord) => void): EventRecord | undefined {
+  try {
+    const r = JSON.parse(value) as EventRecord;
+    if (typeof r !== 'object' || r === null || r.seq !== seq || typeof r.ts !== 'number' || typeof r.type !== 'string') {
+      report({ seq, reason: 'record does not have the event shape (seq, ts, type)' });
+      return undefined;
+    }
+    return r;
+  } catch (e) {
+    report({ seq, reason: `not valid JSON: ${errorMessage(e)}` });
+    return undefined;
+  }
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/load.ts';
+import { MODES, VENUE_IDS, configSchema } from '../../src/config/schema.ts';
+
+describe('defaultConfig', () => {
+  it('fills every section from an empty file', () => {
+    const c = defaultConfig();
+    expect(c.mode).toBe('sim');
+    expect(c.risk).toEqual({ dailyLossLimit: 500, maxPortfolioHeat: 0.2, maxConsecutiveFailures: 5, riskPerTrade: 0.005 });
+    expect(c.arbitrage).toEqual({
+      enabled: true,
+      routes: [],
+      minNetEdgeBps: 5,
+      exitEdgeBps: 1,
+      maxTradeUsd: 1000,
+      cooldownMs: 5000,
+    });
+    expect(c.scalper.watchThreshold).toBe(0.6);
+    expect(c.scalper.armThreshold).toBe(0.75);
+    expect(c.scalper.categories).toEqual({
+      prime: { maxLeverage: 10, maxSizeUsd: 2000 },
+      normal: { maxLeverage: 5, maxSizeUsd: 1000 },
+      wild: { maxLeverage: 2, maxSizeUsd: 250 },
+    });
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.supervisor).toEqual({ maxRestarts: 5, withinMs: 60_000, backoffInitialMs: 100, backoffMaxMs: 10_000 });
+    expect(c.persistence.flushIntervalMs).toBe(150);
+    expect(c.inspect).toEqual({ recentTransitions: 100, streamBuffer: 2000 });
+    expect(c.log.level).toBe('info');
+  });
+
+  it('has all six venues enabled with no symbols and no URLs', () => {
+    const c = defaultConfig();
+    expect(Object.keys(c.venues).sort()).toEqual([...VENUE_IDS].sort());
+    for (const id of VENUE_IDS) expect(c.venues[id]).toEqual({ enabled: true, symbols: [] });
+  });
+
+  it('returns a fresh object each call', () => {
+    const a = defaultConfig();
+    a.risk.dailyLossLimit = 1;
+    expect(defaultConfig().risk.dailyLossLimit).toBe(500);
+  });
+
+  it('keeps only the venues a file lists, each completed with defaults', () => {
+    const c = configSchema.parse({ venues: { okx: { symbols: '*' }, bitget: { enabled: false } } });
+    expect(c.venues).toEqual({ okx: { enabled: true, symbols: '*' }, bitget: { enabled: false, symbols: [] } });
+  });
+
+  it('fills a partly given section and keeps the given values', () => {
+    const c = configSchema.parse({ risk: { dailyLossLimit: 42 }, scalper: { categories: { wild: { maxLeverage: 3 } } } });
+    expect(c.risk.dailyLossLimit).toBe(42);
+    expect(c.risk.riskPerTrade).toBe(0.005);
+    expect(c.scalper.categories.wild).toEqual({ maxLeverage: 3, maxSizeUsd: 250 });
+    expect(c.scalper.categories.prime.maxLeverage).toBe(10);
+  });
+
+  it('accepts every mode and valid venue URLs and fees', () => {
+    for (const mode of MODES) expect(configSchema.parse({ mode }).mode).toBe(mode);
+    const c = configSchema.parse({
+      venues: {
+        'bybit-linear': {
+          wsUrl: 'ws://127.0.0.1:9001',
+          privateWsUrl: 'wss://stream.example/private',
+          restUrl: 'http://127.0.0.1:9002',
+          fees: { maker: -0.0001, taker: 0.00055 },
+        },
+      },
+    });
+    expect(c.venues['bybit-linear']?.fees).toEqual({ maker: -0.0001, taker: 0.00055 });
+    expect(c.venues['bybit-linear']?.wsUrl).toBe('ws://127.0.0.1:9001');
+  });
+});

@@ -104,7 +104,7 @@ function parseJson(text: string, source: string): unknown {
   } catch (e) {
     // V8's own position is absent for some errors and its snippet may span lines; locate it ourselves.
     const reason = errorMessage(e)
-      .replace(/, ".*" is not valid JSON$/s, '')
+      .replace(/, .* is not valid JSON$/s, '')
       .replace(/ in JSON at position \d+.*$/s, '');
     const offset = jsonErrorOffset(body) ?? body.length;
     const { line, column } = lineColumn(body, offset);
@@ -129,7 +129,13 @@ function parseYaml(text: string, source: string): unknown {
       }),
     );
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    // Alias bombs and similar are refused while building values, after the syntax passed.
+    throw new ConfigError(source, [{ path: ROOT, message: `invalid YAML: ${firstLine(errorMessage(e))}` }]);
+  }
   // An empty file, or one holding only comments, asks for the defaults.
   return data === null || data === undefined ? {} : data;
 }

@@ -86,6 +86,12 @@ describe('syntax and shape errors', () => {
     expect(err.issues[0]?.message).toMatch(/^invalid YAML at line \d+, column \d+: /);
   });
 
+  it('refuses a YAML alias bomb', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    expect(yamlError(lines.join('\n')).issues[0]?.message).toMatch(/^invalid YAML: .*alias/i);
+  });
+
   it('rejects duplicate YAML keys', () => {
     expect(yamlError('mode: sim\nmode: dry\n').issues[0]?.message).toMatch(/invalid YAML at line 2/);
   });
@@ -93,7 +99,13 @@ describe('syntax and shape errors', () => {
   it('reports a JSON syntax error with its line and column', () => {
     const err = jsonError('{\n  "mode": "sim",\n  "risk" {}\n}');
     expect(err.issues[0]?.path).toBe('(root)');
-    expect(err.issues[0]?.message).toMatch(/^invalid JSON: .*line 3, column 10/);
+    expect(err.issues[0]?.message).toBe("invalid JSON at line 3, column 10: Unexpected token '{'");
+    expect(err.message.split('\n')).toHaveLength(1);
+  });
+
+  it('reports a truncated JSON file at its end', () => {
+    const err = jsonError('{\n  "mode": "sim"\n');
+    expect(err.issues[0]?.message).toMatch(/^invalid JSON at line 3, column 1: /);
   });
 
   it.each([
@@ -127,7 +139,7 @@ describe('loadConfigFile', () => {
 
   it('reads JSON syntax for a .json file only', () => {
     const err = failure(() => loadConfigFile(write('b.json', 'mode: dry\n')));
-    expect(err.issues[0]?.message).toMatch(/^invalid JSON/);
+    expect(err.issues[0]?.message).toMatch(/^invalid JSON at line 1, column 1: /);
   });
 
   it('tries JSON then YAML for other extensions', () => {

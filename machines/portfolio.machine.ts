@@ -25,6 +25,7 @@ export type PortfolioEvent =
   | { readonly type: 'risk.escalate'; readonly at: number; readonly reason: string }
   | { readonly type: 'risk.kill'; readonly at: number; readonly reason: string }
   | { readonly type: 'portfolio.reset'; readonly at: number; readonly by: string }
+  | { readonly type: 'portfolio.mode'; readonly mode: Mode }
   | DebugCrashEvent;
 
 const note = (reason: (e: PortfolioEvent) => string | null) =>
@@ -45,6 +46,7 @@ export const portfolioMachine = setup({
     notePause: note((e) => `paused${'by' in e && e.by ? ` by ${e.by}` : ''}`),
     clearReason: note(() => null),
     countKill: assign({ kills: ({ context }) => context.kills + 1 }),
+    setMode: assign({ mode: ({ event }) => (event as Extract<PortfolioEvent, { type: 'portfolio.mode' }>).mode }),
   },
 }).createMachine({
   id: 'portfolio',
@@ -52,6 +54,8 @@ export const portfolioMachine = setup({
   context: ({ input }) => ({ mode: input.mode, reason: null, changedAt: null, kills: 0 }),
   on: {
     'debug.crash': { actions: 'crash' },
+    // The mode the daemon runs in; switching modes with its safeguards comes with execution.
+    'portfolio.mode': { actions: 'setMode' },
     'risk.kill': { target: '.killed', actions: ['noteReason', 'countKill'] },
   },
   states: {

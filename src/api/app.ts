@@ -1,0 +1,64 @@
+/**
+ * The HTTP API. `buildApp(deps)` wires routes and is testable with `app.inject`; listening is the
+ * caller's business. Reads are open (the daemon binds to loopback by default); every POST needs the
+ * bearer token.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Mode } from '../../machines/portfolio.machine.ts';
+import type { ActorRuntime } from '../runtime/actorRuntime.ts';
+import type { EventLog } from '../runtime/eventLog.ts';
+import { ApiErrors, sendError } from './errors.ts';
+import type { Metrics } from './metrics.ts';
+import { readRoutes } from './routes/read.ts';
+import { controlRoutes } from './routes/control.ts';
+import { debugRoutes } from './routes/debug.ts';
+import { attachStream } from './stream.ts';
+
+export interface ConnectorHealth {
+  readonly venue: string;
+  readonly state: string;
+  readonly lastMessageAgeMs: number | null;
+}
+
+export interface AppDeps {
+  readonly runtime: ActorRuntime;
+  readonly eventLog: EventLog;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly token: string;
+  readonly debugFaults: boolean;
+  readonly startedAt: number;
+  readonly mode: () => Mode;
+  readonly connectors: () => readonly ConnectorHealth[];
+  /** Set while the daemon shuts down: health answers `down`. */
+  readonly stopping?: () => boolean;
+}
+
+/** Returns the configured (not yet listening) Fastify app. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+  }) as unknown as FastifyInstance;
+
+  app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, request, reply) => {
+    if (err.validation) return sendError(reply, ApiErrors.badRequest, `invalid request: ${err.message}`);
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return sendError(reply, { status: err.statusCode, code: 'bad_request' }, err.message);
+    }
+    request.log.error({ err: err.message }, 'request failed');
+    return sendError(reply, ApiErrors.internal, 'internal error (see the daemon log)');
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, ApiErrors.notFound, `no route ${request.method} ${request.url}`));
+
+  await app.register(readRoutes(deps));
+  await app.register(controlRoutes(deps));
+  if (deps.debugFaults) await app.register(debugRoutes(deps));
+  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  attachStream(app, deps);
+  return app;
+}

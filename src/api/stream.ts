@@ -1,0 +1,60 @@
+/**
+ * /api/stream: a WebSocket pushing committed event records and actor status changes to the
+ * dashboard. Each client has a bounded send buffer: when a slow client falls behind, messages
+ * are dropped and counted (never queued without bound), and it is told how many it missed.
+ */
+import type { FastifyInstance } from 'fastify';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Subscription } from 'rxjs';
+import type { AppDeps } from './app.ts';
+
+const MAX_BUFFERED_BYTES = 1 << 20;
+
+/** Serves the stream on the app's HTTP server (upgrade requests to /api/stream only). */
+export function attachStream(app: FastifyInstance, deps: AppDeps): void {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const clients = new Set<{ ws: WebSocket; dropped: number }>();
+
+  const broadcast = (msg: unknown): void => {
+    if (clients.size === 0) return;
+    const text = JSON.stringify(msg);
+    for (const c of clients) {
+      if (c.ws.readyState !== c.ws.OPEN) continue;
+      if (c.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        c.dropped++;
+        continue;
+      }
+      if (c.dropped > 0) {
+        c.ws.send(JSON.stringify({ type: 'dropped', count: c.dropped }));
+        c.dropped = 0;
+      }
+      c.ws.send(text);
+    }
+  };
+
+  const subs: Subscription[] = [
+    deps.eventLog.committed$.subscribe((record) => broadcast({ type: 'event', record })),
+    deps.runtime.changed$.subscribe((actor) => broadcast({ type: 'actor', actor })),
+  ];
+
+  app.server.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/api/stream') {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const client = { ws, dropped: 0 };
+      clients.add(client);
+      ws.on('close', () => clients.delete(client));
+      ws.on('error', () => clients.delete(client));
+      ws.send(JSON.stringify({ type: 'hello', mode: deps.mode(), lastSeq: deps.eventLog.lastSeq, actors: deps.runtime.list() }));
+    });
+  });
+
+  app.addHook('onClose', async () => {
+    for (const s of subs) s.unsubscribe();
+    for (const c of clients) c.ws.terminate();
+    wss.close();
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * `fleet audit`: prints the event log, straight from LevelDB, or, when a running daemon holds the
+ * data dir (LevelDB admits one process), by asking that daemon over its API.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SystemClock } from '../core/clock.ts';
+import { ErrorCodes, FleetError, errorMessage } from '../core/errors.ts';
+import { silentLogger } from '../core/logger.ts';
+import { openStore } from '../runtime/store.ts';
+import { WriteQueue } from '../runtime/writeQueue.ts';
+import { EventLog, type CorruptRecord, type EventQuery, type EventRecord } from '../runtime/eventLog.ts';
+import { parseFlags, parseSince } from './args.ts';
+
+export const AUDIT_USAGE = 'fleet audit [--data-dir DIR] [--actor ID|PREFIX*] [--type T] [--since ISO|DURATION] [--until ISO|DURATION] [--json]';
+
+export interface AuditSink {
+  record(r: EventRecord): void;
+  corrupt(c: CorruptRecord): void;
+}
+
+/** Runs `fleet audit`; returns the exit code. */
+export async function runAudit(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const { values } = parseFlags('audit', args, {
+    'data-dir': { type: 'string' },
+    actor: { type: 'string' },
+    type: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const now = new SystemClock().now();
+  const q: EventQuery = {
+    ...(values.actor ? { actor: values.actor } : {}),
+    ...(values.type ? { type: values.type } : {}),
+    ...(values.since ? { since: parseSince(values.since, now) } : {}),
+    ...(values.until ? { until: parseSince(values.until, now, 'until') } : {}),
+  };
+  const dataDir = resolve(values['data-dir'] ?? 'data');
+  let corrupt = 0;
+  const printer = values.json ? jsonPrinter(out) : tablePrinter(out);
+  const sink: AuditSink = {
+    record: printer,
+    corrupt: (c) => {
+      corrupt++;
+      err.write(`fleet audit: record seq ${c.seq} is unreadable (${c.reason}); skipped\n`);
+    },
+  };
+  await auditEvents(dataDir, q, sink);
+  if (corrupt > 0) err.write(`fleet audit: ${corrupt} unreadable record(s) reported above\n`);
+  return 0;
+}
+
+/** Streams the matching records to `sink`, from disk or from the daemon holding `dataDir`. */
+export async function auditEvents(dataDir: string, q: EventQuery, sink: AuditSink): Promise<'disk' | 'daemon'> {
+  if (!existsSync(join(dataDir, 'leveldb'))) {
+    throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `no Fleet data in ${dataDir} (expected ${join(dataDir, 'leveldb')})`);
+  }
+  let store;
+  try {
+    store = await openStore(dataDir);
+  } catch (e) {
+    if (e instanceof FleetError && e.code === ErrorCodes.DATA_DIR_LOCKED) {
+      await auditViaDaemon(dataDir, q, sink);
+      return 'daemon';
+    }
+    throw e;
+  }
+  try {
+    const clock = new SystemClock();
+    const logger = silentLogger();
+    const queue = new WriteQueue(store, { clock, flushIntervalMs: 250, logger });
+    const log = await EventLog.open(store, queue, clock, logger);
+    for await (const r of log.query(q, sink.corrupt)) sink.record(r);
+  } finally {
+    await store.close();
+  }
+  return 'disk';
+}
+
+async function auditViaDaemon(dataDir: string, q: EventQuery, sink: AuditSink): Promise<void> {
+  const file = join(dataDir, 'daemon.json');
+  let url: string;
+  try {
+    url = (JSON.parse(readFileSync(file, 'utf8')) as { url: string }).url;
+  } catch (e) {
+    throw new FleetError(ErrorCodes.DAEMON_UNREACHABLE, `${dataDir} is locked by another process, and ${file} does not say which daemon (${errorMessage(e)})`);
+  }
+  let afterSeq = 0;
+  const pageSize = 10_000;
+  for (;;) {
+    const params = new URLSearchParams({ afterSeq: String(afterSeq), limit: String(pageSize) });
+    for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+    let res: Response;
+    try {
+      res = await fetch(`${url}/api/events?${params}`);
+    } catch (e) {
+      throw new FleetError(ErrorCodes.DAEMON_UNREACHABLE, `${dataDir} is held by the daemon at ${url}, which does not answer: ${errorMessage(e)}`);
+    }
+    if (!res.ok) throw new FleetError(ErrorCodes.DAEMON_UNREACHABLE, `daemon at ${url} answered ${res.status}: ${await res.text()}`);
+    const lines = (await res.text()).split('\n').filter(Boolean);
+    let records = 0;
+    for (const line of lines) {
+      const item = JSON.parse(line) as EventRecord | { corrupt: CorruptRecord };
+      if ('corrupt' in item) {
+        sink.corrupt(item.corrupt);
+        afterSeq = Math.max(afterSeq, item.corrupt.seq);
+      } else {
+        sink.record(item);
+        afterSeq = item.seq;
+        records++;
+      }
+    }
+    if (records < pageSize) return;
+  }
+}
+
+function jsonPrinter(out: NodeJS.WritableStream): (r: EventRecord) => void {
+  return (r) => out.write(JSON.stringify(r) + '\n');
+}
+
+function tablePrinter(out: NodeJS.WritableStream): (r: EventRecord) => void {
+  out.write(`${'SEQ'.padStart(8)}  ${'TIME'.padEnd(24)}  ${'TYPE'.padEnd(28)}  ${'ACTOR'.padEnd(28)}  WHAT\n`);
+  return (r) => {
+    const what =
+      r.type === 'transition'
+        ? `${r.from} --${r.event}--> ${r.to}${r.causationId ? `  (cause ${r.causationId})` : ''}`
+        : r.data === undefined
+          ? ''
+          : JSON.stringify(r.data);
+    out.write(`${String(r.seq).padStart(8)}  ${new Date(r.ts).toISOString().padEnd(24)}  ${r.type.padEnd(28)}  ${(r.actor ?? '-').padEnd(28)}  ${what}\n`);
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * The composition root: opens the data dir, restores the actors, serves the API, follows the
+ * config file, and on close flushes everything before releasing the LevelDB lock.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { InspectionEvent } from 'xstate';
+import { SystemClock, type Clock } from './core/clock.ts';
+import { createLogger, type Logger } from './core/logger.ts';
+import { secureToken } from './core/rng.ts';
+import { errorMessage } from './core/errors.ts';
+import type { FleetConfig } from './config/schema.ts';
+import { restartRequired } from './config/load.ts';
+import { watchConfig, type ConfigWatcher } from './config/watch.ts';
+import { portfolioMachine } from '../machines/portfolio.machine.ts';
+import { openStore, type Store } from './runtime/store.ts';
+import { WriteQueue } from './runtime/writeQueue.ts';
+import { EventLog } from './runtime/eventLog.ts';
+import { ActorRuntime, SUPERVISOR_ID } from './runtime/actorRuntime.ts';
+import { buildApp } from './api/app.ts';
+import { createMetrics } from './api/metrics.ts';
+
+export interface DaemonOptions {
+  /** The file's config (with env secrets applied); CLI overrides come separately. */
+  readonly config: FleetConfig;
+  readonly overrides?: { mode?: FleetConfig['mode']; host?: string; port?: number };
+  readonly configPath?: string;
+  readonly dataDir: string;
+  readonly debugFaults?: boolean;
+  /** `stately` (Stately's hosted inspector) or a ws:// URL of a Stately inspector server. */
+  readonly inspect?: string;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface Daemon {
+  readonly url: string;
+  readonly tokenSource: string;
+  readonly runtime: ActorRuntime;
+  readonly eventLog: EventLog;
+  readonly app: FastifyInstance;
+  /** Flushes all state and the log, then releases the data dir. */
+  close(): Promise<void>;
+}
+
+/** Returns the effective config: the file's, with command-line overrides on top. */
+export function effectiveConfig(config: FleetConfig, o: DaemonOptions['overrides'] = {}): FleetConfig {
+  return {
+    ...config,
+    mode: o.mode ?? config.mode,
+    api: { host: o.host ?? config.api.host, port: o.port ?? config.api.port },
+  };
+}
+
+/** Returns the API token and where it came from: FLEET_API_TOKEN, or `<data-dir>/api-token` (0600). */
+export function loadOrCreateToken(dataDir: string, env: NodeJS.ProcessEnv): { token: string; source: string } {
+  const fromEnv = env.FLEET_API_TOKEN?.trim();
+  if (fromEnv) return { token: fromEnv, source: 'FLEET_API_TOKEN' };
+  const path = join(dataDir, 'api-token');
+  if (existsSync(path)) return { token: readFileSync(path, 'utf8').trim(), source: path };
+  const token = secureToken();
+  writeFileSync(path, token + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(path, 0o600);
+  return { token, source: path };
+}
+
+async function statelyBridge(target: string, logger: Logger): Promise<{ observe: (ev: InspectionEvent) => void; stop: () => void }> {
+  const mod = await import('@statelyai/inspect');
+  const onerror = (e: Error): void => logger.warn({ err: e.message }, 'Stately inspector unreachable');
+  const inspector = target === 'stately' ? mod.createSkyInspector({ onerror, autoStart: true }) : mod.createWebSocketInspector({ url: target });
+  logger.info({ target }, 'bridging actor inspection to Stately');
+  const observer = inspector.inspect as { next?: (ev: InspectionEvent) => void };
+  return {
+    observe: (ev) => {
+      try {
+        observer.next?.(ev);
+      } catch (e) {
+        logger.warn({ err: errorMessage(e) }, 'Stately inspector failed');
+      }
+    },
+    stop: () => inspector.stop(),
+  };
+}
+
+/** Starts the daemon and resolves once the API is listening. */
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const env = opts.env ?? process.env;
+  const clock = opts.clock ?? new SystemClock();
+  let fileConfig = opts.config;
+  let config = effectiveConfig(fileConfig, opts.overrides);
+  const logger = opts.logger ?? createLogger({ level: config.log.level });
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const { token, source: tokenSource } = loadOrCreateToken(dataDir, env);
+
+  const store: Store = await openStore(dataDir);
+  const queue = new WriteQueue(store, { clock, flushIntervalMs: config.persistence.flushIntervalMs, logger });
+  const eventLog = await EventLog.open(store, queue, clock, logger);
+  const bridge = opts.inspect ? await statelyBridge(opts.inspect, logger) : undefined;
+  const runtime = new ActorRuntime({
+    clock,
+    store,
+    queue,
+    eventLog,
+    logger,
+    policy: config.supervisor,
+    recentTransitions: config.inspect.recentTransitions,
+    ...(bridge ? { inspect: bridge.observe } : {}),
+  });
+  const startedAt = clock.now();
+  await eventLog.appendDurable({ type: 'daemon.started', data: { mode: config.mode, pid: process.pid, resumedAfterSeq: eventLog.lastSeq } });
+  await runtime.start();
+  await runtime.spawnAll([
+    {
+      id: 'portfolio',
+      spec: {
+        kind: 'portfolio',
+        logic: portfolioMachine,
+        durable: true,
+        input: { mode: config.mode },
+        // Not knowing whether the kill switch was pulled, start refusing new risk.
+        onUnreadableSnapshot: (reason, at) => [{ type: 'risk.escalate', at, reason }],
+      },
+    },
+  ]);
+  runtime.send('portfolio', { type: 'portfolio.mode', mode: config.mode });
+
+  let stopping = false;
+  const metrics = createMetrics(runtime, eventLog, () => clock.now());
+  const app = await buildApp({
+    runtime,
+    eventLog,
+    clock,
+    logger,
+    metrics,
+    token,
+    debugFaults: opts.debugFaults ?? false,
+    startedAt,
+    mode: () => config.mode,
+    connectors: () => [],
+    stopping: () => stopping,
+  });
+  const address = await app.listen({ host: config.api.host, port: config.api.port });
+  const url = address.replace('[::1]', '127.0.0.1');
+  const daemonFile = join(dataDir, 'daemon.json');
+  writeFileSync(daemonFile, JSON.stringify({ pid: process.pid, url, startedAt }) + '\n');
+  logger.info({ url, dataDir, mode: config.mode, lastSeq: eventLog.lastSeq }, 'fleet daemon started');
+
+  let watcher: ConfigWatcher | undefined;
+  if (opts.configPath) {
+    watcher = watchConfig(opts.configPath, {
+      clock,
+      env,
+      current: () => fileConfig,
+      onApplied: (next, changed) => {
+        fileConfig = next;
+        config = effectiveConfig(next, opts.overrides);
+        queue.flushIntervalMs = config.persistence.flushIntervalMs;
+        logger.level = config.log.level;
+        runtime.send(SUPERVISOR_ID, { type: 'supervisor.configure', policy: config.supervisor });
+        const needRestart = restartRequired(changed);
+        eventLog.append({ type: 'config.reloaded', data: { changed, restartRequired: needRestart } });
+        logger.info({ changed, restartRequired: needRestart }, 'config reloaded');
+      },
+      onRejected: (err) => {
+        eventLog.append({ type: 'config.rejected', data: { issues: err.issues } });
+        logger.warn({ issues: err.issues }, 'config change refused; the previous config stays in force');
+      },
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      stopping = true;
+      watcher?.close();
+      bridge?.stop();
+      await app.close();
+      await runtime.stop();
+      await eventLog.appendDurable({ type: 'daemon.stopped', data: { lastSeq: eventLog.lastSeq + 1 } });
+      await queue.close();
+      await store.close();
+      rmSync(daemonFile, { force: true });
+      logger.info('fleet daemon stopped; state flushed');
+    })());
+
+  return { url, tokenSource, runtime, eventLog, app, close };
+}

@@ -1,0 +1,46 @@
+/** Shared test fixtures: temp data dirs and a fully wired store/queue/log on a chosen clock. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../src/core/clock.ts';
+import { silentLogger } from '../src/core/logger.ts';
+import { openStore, type Store } from '../src/runtime/store.ts';
+import { WriteQueue } from '../src/runtime/writeQueue.ts';
+import { EventLog } from '../src/runtime/eventLog.ts';
+
+/** Returns a new empty temp dir and a function removing it. */
+export function tempDir(prefix = 'fleet-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface Persistence {
+  store: Store;
+  queue: WriteQueue;
+  log: EventLog;
+  close(): Promise<void>;
+}
+
+/** Opens the real store, write queue and event log in `dir`. */
+export async function openPersistence(dir: string, clock: Clock, flushIntervalMs = 150): Promise<Persistence> {
+  const logger = silentLogger();
+  const store = await openStore(dir);
+  const queue = new WriteQueue(store, { clock, flushIntervalMs, logger });
+  const log = await EventLog.open(store, queue, clock, logger);
+  return {
+    store,
+    queue,
+    log,
+    close: async () => {
+      await queue.close();
+      await store.close();
+    },
+  };
+}
+
+/** Collects an async iterable into an array. */
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}

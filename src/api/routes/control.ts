@@ -52,6 +52,7 @@ export function controlRoutes(deps: AppDeps): FastifyPluginAsync {
       optionalBody,
       command(
         (at, body, causationId) => ({ type: 'risk.kill', at, reason: body.reason ?? 'kill switch (API)', causationId }),
+        // Idempotent: pulling the kill switch twice is still a success.
         (_from, to) => to === 'killed',
         (from) => `portfolio is ${from}; kill refused`,
       ),
@@ -61,7 +62,7 @@ export function controlRoutes(deps: AppDeps): FastifyPluginAsync {
       optionalBody,
       command(
         (at, _body, causationId) => ({ type: 'portfolio.pause', at, by: 'api', causationId }),
-        (_from, to) => to === 'paused',
+        (from, to) => from !== to && to === 'paused',
         (from) => `cannot pause: portfolio is ${from} (only normal can be paused)`,
       ),
     );
@@ -70,7 +71,7 @@ export function controlRoutes(deps: AppDeps): FastifyPluginAsync {
       optionalBody,
       command(
         (at, _body, causationId) => ({ type: 'portfolio.resume', at, by: 'api', causationId }),
-        (_from, to) => to === 'normal',
+        (from, to) => from !== to && to === 'normal',
         (from) => `cannot resume: portfolio is ${from} (only paused resumes; killed and risk_off need /api/kill-switch/reset)`,
       ),
     );

@@ -137,6 +137,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     metrics,
     token,
     debugFaults: opts.debugFaults ?? false,
+    streamBacklog: config.inspect.streamBuffer,
     startedAt,
     mode: () => config.mode,
     connectors: () => [],

@@ -30,6 +30,8 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly token: string;
   readonly debugFaults: boolean;
+  /** How many recent stream messages a newly connected client receives first. */
+  readonly streamBacklog: number;
   readonly startedAt: number;
   readonly mode: () => Mode;
   readonly connectors: () => readonly ConnectorHealth[];

@@ -2,11 +2,14 @@
  * /api/stream: a WebSocket pushing committed event records and actor status changes to the
  * dashboard. Each client has a bounded send buffer: when a slow client falls behind, messages
  * are dropped and counted (never queued without bound), and it is told how many it missed.
+ * A newly connected client first gets the last `streamBacklog` messages, so a page opened now
+ * shows what just happened.
  */
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Subscription } from 'rxjs';
 import type { AppDeps } from './app.ts';
+import { Ring } from '../runtime/ring.ts';
 
 const MAX_BUFFERED_BYTES = 1 << 20;
 
@@ -14,10 +17,11 @@ const MAX_BUFFERED_BYTES = 1 << 20;
 export function attachStream(app: FastifyInstance, deps: AppDeps): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const clients = new Set<{ ws: WebSocket; dropped: number }>();
+  const backlog = new Ring<string>(deps.streamBacklog);
 
   const broadcast = (msg: unknown): void => {
-    if (clients.size === 0) return;
     const text = JSON.stringify(msg);
+    backlog.push(text);
     for (const c of clients) {
       if (c.ws.readyState !== c.ws.OPEN) continue;
       if (c.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -49,6 +53,7 @@ export function attachStream(app: FastifyInstance, deps: AppDeps): void {
       ws.on('close', () => clients.delete(client));
       ws.on('error', () => clients.delete(client));
       ws.send(JSON.stringify({ type: 'hello', mode: deps.mode(), lastSeq: deps.eventLog.lastSeq, actors: deps.runtime.list() }));
+      for (const text of backlog.toArray()) ws.send(text);
     });
   });
 

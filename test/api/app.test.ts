@@ -27,6 +27,7 @@ describe('HTTP API', () => {
       metrics: createMetrics(rt, p.log, () => clock.now()),
       token: TOKEN,
       debugFaults,
+      streamBacklog: 50,
       startedAt: clock.now() - 5_000,
       mode: () => 'sim',
       connectors: () => [],

@@ -126,6 +126,17 @@ describe('the daemon, as a real process', () => {
     const t = await eventually(async () => messages.find((m) => m.record?.type === 'transition'), 'transition on the stream');
     expect(t.record).toMatchObject({ actor: 'portfolio', from: 'normal', to: 'paused' });
     ws.close();
+
+    // a client connecting later first gets the recent backlog, in order
+    const late = new WebSocket(`${d.url.replace('http', 'ws')}/api/stream`);
+    const lateMessages: { type: string; record?: Rec }[] = [];
+    late.on('message', (m) => lateMessages.push(JSON.parse(String(m))));
+    await eventually(async () => lateMessages.some((m) => m.record?.type === 'transition'), 'backlog on connect');
+    expect(lateMessages[0]!.type).toBe('hello');
+    const backlogSeqs = lateMessages.filter((m) => m.record).map((m) => m.record!.seq);
+    expect(backlogSeqs).toEqual([...backlogSeqs].sort((a, b) => a - b));
+    expect(lateMessages.map((m) => m.record?.type)).toEqual(expect.arrayContaining(['config.reloaded', 'config.rejected', 'transition']));
+    late.close();
     d.proc.kill('SIGINT');
     expect((await d.exited).code).toBe(0);
   });

@@ -86,7 +86,8 @@ export class ActorRuntime {
   readonly changed$ = new Subject<{ id: string; state: string; status: ActorStatus; restarts: number }>();
   private readonly entries = new Map<string, Entry>();
   private readonly dirty = new Set<Entry>();
-  private durableTail: Promise<void> = Promise.resolve();
+  /** The latest durable write; the queue commits in order, so it settles after all earlier ones. */
+  private lastDurable: Promise<void> = Promise.resolve();
   /** Actors to send back to risk_off as soon as they are running again (an escalated portfolio). */
   private readonly escalateOnRestart = new Map<string, string>();
   private stopped = false;
@@ -155,7 +156,7 @@ export class ActorRuntime {
 
   /** Resolves once every durable write asked for so far and the write-behind buffer are on disk. */
   async settle(): Promise<void> {
-    await this.durableTail;
+    await this.lastDurable;
     await this.deps.queue.flush();
   }
 
@@ -267,14 +268,17 @@ export class ActorRuntime {
   private persist(entry: Entry): void {
     if (this.stopped && entry.status !== 'running') return;
     if (entry.spec.durable) {
-      const op = this.snapshotOp(entry);
-      this.durableTail = this.durableTail.then(() => this.deps.queue.durable(op)).catch((e) => {
-        this.deps.logger.error({ actor: entry.id, err: errorMessage(e) }, 'durable snapshot write failed');
-      });
+      this.writeDurable(entry, 'durable snapshot write failed');
     } else {
       this.dirty.add(entry);
       this.deps.queue.touch();
     }
+  }
+
+  private writeDurable(entry: Entry, failure: string): void {
+    this.lastDurable = this.deps.queue.durable(this.snapshotOp(entry)).catch((e) => {
+      this.deps.logger.error({ actor: entry.id, err: errorMessage(e) }, failure);
+    });
   }
 
   private drainDirty(): WriteOp[] {
@@ -304,9 +308,7 @@ export class ActorRuntime {
     eventLog.append({ type: 'actor.crashed', actor: entry.id, data: { error: message, state: entry.state } });
     this.changed$.next({ id: entry.id, state: entry.state, status: entry.status, restarts: entry.restarts });
     // The last good state goes to disk first, so the restart below reads exactly it back.
-    this.durableTail = this.durableTail.then(() => this.deps.queue.durable(this.snapshotOp(entry))).catch((e) => {
-      logger.error({ actor: entry.id, err: errorMessage(e) }, 'could not persist crashed actor state');
-    });
+    this.writeDurable(entry, 'could not persist crashed actor state');
     if (entry.id === SUPERVISOR_ID) {
       // Nothing supervises the supervisor: it is restarted at once from its last state.
       this.scheduleRestart(SUPERVISOR_ID, 0);
@@ -328,7 +330,7 @@ export class ActorRuntime {
   private async restart(id: string): Promise<void> {
     const entry = this.entries.get(id);
     if (!entry || entry.status === 'running' || this.stopped) return;
-    await this.durableTail;
+    await this.lastDurable;
     const stored = await this.deps.store.actors.get(id);
     if (this.stopped) return;
     entry.restarts++;

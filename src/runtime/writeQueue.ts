@@ -35,6 +35,9 @@ export class WriteQueue {
   private contributors: Contributor[] = [];
   private commitListeners: ((generation: number) => void)[] = [];
   private closed = false;
+  private groupCommit: Promise<void> | undefined;
+  /** Set when the buffer holds ops someone asked to be durable: whichever commit takes them fsyncs. */
+  private durableRequested = false;
   flushIntervalMs: number;
 
   constructor(
@@ -75,7 +78,11 @@ export class WriteQueue {
   /** Commits everything buffered plus `ops` with fsync; resolves once on disk. */
   durable(...ops: WriteOp[]): Promise<void> {
     for (const op of ops) this.buffer.push(op);
-    return this.commit(true);
+    this.durableRequested = true;
+    return (this.groupCommit ??= Promise.resolve().then(() => {
+      this.groupCommit = undefined;
+      return this.commit(true);
+    }));
   }
 
   /** Commits everything buffered now; resolves once on disk. */
@@ -105,6 +112,8 @@ export class WriteQueue {
     const ops = this.buffer;
     for (const c of this.contributors) for (const op of c()) ops.push(op);
     this.buffer = [];
+    sync ||= this.durableRequested;
+    this.durableRequested = false;
     const generation = this.generation++;
     const run = async (): Promise<void> => {
       if (ops.length > 0) {

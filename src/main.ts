@@ -14,9 +14,8 @@ import type { FleetConfig } from './config/schema.ts';
 import { restartRequired } from './config/load.ts';
 import { watchConfig, type ConfigWatcher } from './config/watch.ts';
 import { portfolioMachine } from '../machines/portfolio.machine.ts';
-import { openStore, type Store } from './runtime/store.ts';
-import { WriteQueue } from './runtime/writeQueue.ts';
-import { EventLog } from './runtime/eventLog.ts';
+import { openPersistence } from './runtime/persistence.ts';
+import type { EventLog } from './runtime/eventLog.ts';
 import { ActorRuntime, SUPERVISOR_ID } from './runtime/actorRuntime.ts';
 import { buildApp } from './api/app.ts';
 import { createMetrics } from './api/metrics.ts';
@@ -95,9 +94,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   mkdirSync(dataDir, { recursive: true });
   const { token, source: tokenSource } = loadOrCreateToken(dataDir, env);
 
-  const store: Store = await openStore(dataDir);
-  const queue = new WriteQueue(store, { clock, flushIntervalMs: config.persistence.flushIntervalMs, logger });
-  const eventLog = await EventLog.open(store, queue, clock, logger);
+  const persistence = await openPersistence(dataDir, clock, logger, config.persistence.flushIntervalMs);
+  const { store, queue, eventLog } = persistence;
   const bridge = opts.inspect ? await statelyBridge(opts.inspect, logger) : undefined;
   const runtime = new ActorRuntime({
     clock,
@@ -181,8 +179,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await app.close();
       await runtime.stop();
       await eventLog.appendDurable({ type: 'daemon.stopped', data: { lastSeq: eventLog.lastSeq + 1 } });
-      await queue.close();
-      await store.close();
+      await persistence.close();
       rmSync(daemonFile, { force: true });
       logger.info('fleet daemon stopped; state flushed');
     })());

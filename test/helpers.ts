@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../src/core/clock.ts';
 import { silentLogger } from '../src/core/logger.ts';
-import { openStore, type Store } from '../src/runtime/store.ts';
-import { WriteQueue } from '../src/runtime/writeQueue.ts';
-import { EventLog } from '../src/runtime/eventLog.ts';
+import type { Store } from '../src/runtime/store.ts';
+import type { WriteQueue } from '../src/runtime/writeQueue.ts';
+import type { EventLog } from '../src/runtime/eventLog.ts';
+import { openPersistence as openRuntimePersistence } from '../src/runtime/persistence.ts';
 
 /** Returns a new empty temp dir and a function removing it. */
 export function tempDir(prefix = 'fleet-test-'): { dir: string; cleanup: () => void } {
@@ -21,21 +22,10 @@ export interface Persistence {
   close(): Promise<void>;
 }
 
-/** Opens the real store, write queue and event log in `dir`. */
+/** Opens the real store, write queue and event log in `dir`, as the daemon does. */
 export async function openPersistence(dir: string, clock: Clock, flushIntervalMs = 150): Promise<Persistence> {
-  const logger = silentLogger();
-  const store = await openStore(dir);
-  const queue = new WriteQueue(store, { clock, flushIntervalMs, logger });
-  const log = await EventLog.open(store, queue, clock, logger);
-  return {
-    store,
-    queue,
-    log,
-    close: async () => {
-      await queue.close();
-      await store.close();
-    },
-  };
+  const p = await openRuntimePersistence(dir, clock, silentLogger(), flushIntervalMs);
+  return { store: p.store, queue: p.queue, log: p.eventLog, close: p.close };
 }
 
 /** Collects an async iterable into an array. */

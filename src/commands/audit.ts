@@ -7,9 +7,8 @@ import { join, resolve } from 'node:path';
 import { SystemClock } from '../core/clock.ts';
 import { ErrorCodes, FleetError, errorMessage } from '../core/errors.ts';
 import { silentLogger } from '../core/logger.ts';
-import { openStore } from '../runtime/store.ts';
-import { WriteQueue } from '../runtime/writeQueue.ts';
-import { EventLog, type CorruptRecord, type EventQuery, type EventRecord } from '../runtime/eventLog.ts';
+import { openPersistence, type Persistence } from '../runtime/persistence.ts';
+import type { CorruptRecord, EventQuery, EventRecord } from '../runtime/eventLog.ts';
 import { parseFlags, parseSince } from './args.ts';
 
 export const AUDIT_USAGE = 'fleet audit [--data-dir DIR] [--actor ID|PREFIX*] [--type T] [--since ISO|DURATION] [--until ISO|DURATION] [--json]';
@@ -56,9 +55,9 @@ export async function auditEvents(dataDir: string, q: EventQuery, sink: AuditSin
   if (!existsSync(join(dataDir, 'leveldb'))) {
     throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `no Fleet data in ${dataDir} (expected ${join(dataDir, 'leveldb')})`);
   }
-  let store;
+  let p: Persistence;
   try {
-    store = await openStore(dataDir);
+    p = await openPersistence(dataDir, new SystemClock(), silentLogger());
   } catch (e) {
     if (e instanceof FleetError && e.code === ErrorCodes.DATA_DIR_LOCKED) {
       await auditViaDaemon(dataDir, q, sink);
@@ -67,13 +66,9 @@ export async function auditEvents(dataDir: string, q: EventQuery, sink: AuditSin
     throw e;
   }
   try {
-    const clock = new SystemClock();
-    const logger = silentLogger();
-    const queue = new WriteQueue(store, { clock, flushIntervalMs: 250, logger });
-    const log = await EventLog.open(store, queue, clock, logger);
-    for await (const r of log.query(q, sink.corrupt)) sink.record(r);
+    for await (const r of p.eventLog.query(q, sink.corrupt)) sink.record(r);
   } finally {
-    await store.close();
+    await p.close();
   }
   return 'disk';
 }

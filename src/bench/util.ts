@@ -8,9 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '../core/clock.ts';
 import { silentLogger } from '../core/logger.ts';
-import { openStore, type Store } from '../runtime/store.ts';
-import { WriteQueue } from '../runtime/writeQueue.ts';
-import { EventLog } from '../runtime/eventLog.ts';
+import { openPersistence, type Persistence } from '../runtime/persistence.ts';
 import { ActorRuntime } from '../runtime/actorRuntime.ts';
 import type { SupervisorPolicy } from '../../machines/supervisor.machine.ts';
 
@@ -42,30 +40,11 @@ export async function withTempDir<T>(label: string, fn: (dir: string) => Promise
   }
 }
 
-export interface LogStack {
-  readonly store: Store;
-  readonly queue: WriteQueue;
-  readonly eventLog: EventLog;
-  /** Flushes, closes the queue, then the store. */
-  close(): Promise<void>;
-}
+export type LogStack = Persistence;
 
 /** Opens the store, write queue and event log over `dataDir`, as the daemon does. */
-export async function openLogStack(dataDir: string): Promise<LogStack> {
-  const clock = new SystemClock();
-  const logger = silentLogger();
-  const store = await openStore(dataDir);
-  const queue = new WriteQueue(store, { clock, flushIntervalMs: FLUSH_INTERVAL_MS, logger });
-  const eventLog = await EventLog.open(store, queue, clock, logger);
-  return {
-    store,
-    queue,
-    eventLog,
-    close: async () => {
-      await queue.close();
-      await store.close();
-    },
-  };
+export function openLogStack(dataDir: string): Promise<LogStack> {
+  return openPersistence(dataDir, new SystemClock(), silentLogger(), FLUSH_INTERVAL_MS);
 }
 
 export interface Fleet extends LogStack {

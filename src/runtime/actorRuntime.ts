@@ -236,7 +236,9 @@ export class ActorRuntime {
   }
 
   private onSnapshot(entry: Entry, snapshot: AnyMachineSnapshot, event: AnyEventObject): void {
-    if (snapshot.status === 'error') return;
+    // An errored or stopped snapshot is not state to restore: a stopped one would come back
+    // with status 'stopped' forever. The last good state stays what is persisted.
+    if (snapshot.status === 'error' || snapshot.status === 'stopped') return;
     const now = this.deps.clock.now();
     entry.lastGood = snapshot;
     entry.updatedAt = now;

@@ -63,6 +63,13 @@ export class EventLog {
     this.seq = lastSeq;
     this.maxSecond = maxSecond;
     queue.onCommit((generation) => this.publish(generation));
+    // The high-water mark goes into each batch once, not once per record.
+    let markedSeq = lastSeq;
+    queue.addContributor(() => {
+      if (this.seq === markedSeq) return [];
+      markedSeq = this.seq;
+      return [{ sublevel: store.meta, key: 'lastSeq', value: String(this.seq) }];
+    });
   }
 
   /** Opens the log, continuing `seq` from the highest of the last stored key and the meta mark. */
@@ -106,7 +113,6 @@ export class EventLog {
     const ops: WriteOp[] = [
       { sublevel: this.store.events, key, value: JSON.stringify(r) },
       { sublevel: this.store.eventsByType, key: r.type + SEP + key, value: '' },
-      { sublevel: this.store.meta, key: 'lastSeq', value: String(r.seq) },
     ];
     if (r.actor !== undefined) ops.push({ sublevel: this.store.eventsByActor, key: r.actor + SEP + key, value: '' });
     const second = Math.floor(r.ts / 1000);

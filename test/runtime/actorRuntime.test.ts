@@ -164,6 +164,7 @@ describe('ActorRuntime', () => {
     await boot();
     await rt.spawnAll([{ id: 'c1', spec: cooldown }]);
     expect(rt.describe('c1')!.state).toBe('cooling');
+    expect(rt.snapshot('c1')!.status).toBe('active'); // a graceful stop must not persist 'stopped'
     expect(rt.describe('c1')!.timers[0]!.dueAt).toBe(Date.parse('2026-01-01T00:00:05Z'));
     clock.advance(999);
     expect(rt.describe('c1')!.state).toBe('cooling');

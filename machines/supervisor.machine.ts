@@ -40,6 +40,17 @@ export function backoffMs(policy: SupervisorPolicy, attempt: number): number {
 
 type Crashed = Extract<SupervisorEvent, { type: 'child.crashed' }>;
 
+/** Returns the crash history with this crash added and every child's crashes outside the window dropped. */
+export function pruneCrashes(crashes: SupervisorContext['crashes'], e: Crashed, withinMs: number): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const [id, times] of Object.entries(crashes)) {
+    const kept = times.filter((t) => t > e.at - withinMs);
+    if (kept.length > 0) out[id] = kept;
+  }
+  out[e.id] = crashesInWindow(crashes[e.id], e.at, withinMs);
+  return out;
+}
+
 const overLimit = (context: SupervisorContext, e: Crashed): boolean =>
   crashesInWindow(context.crashes[e.id], e.at, context.policy.withinMs).length > context.policy.maxRestarts;
 
@@ -52,10 +63,7 @@ export const supervisorMachine = setup({
   actions: {
     crash,
     recordCrash: assign({
-      crashes: ({ context, event }) => {
-        const e = event as Crashed;
-        return { ...context.crashes, [e.id]: crashesInWindow(context.crashes[e.id], e.at, context.policy.withinMs) };
-      },
+      crashes: ({ context, event }) => pruneCrashes(context.crashes, event as Crashed, context.policy.withinMs),
     }),
     giveUp: assign({ givenUp: ({ context, event }) => [...context.givenUp, (event as Crashed).id] }),
     configure: assign({

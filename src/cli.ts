@@ -7,7 +7,7 @@ import { AUDIT_USAGE, runAudit } from './commands/audit.ts';
 const USAGE = `usage:
   ${START_USAGE}
   ${AUDIT_USAGE}
-  fleet bench
+  fleet bench [--only start,crash,append,audit]
 `;
 
 const BAD_INPUT: readonly string[] = [ErrorCodes.BAD_ARGUMENTS, ErrorCodes.CONFIG_INVALID, ErrorCodes.CONFIG_UNREADABLE];

@@ -45,7 +45,14 @@ export async function runAudit(args: string[], out: NodeJS.WritableStream = proc
       err.write(`fleet audit: record seq ${c.seq} is unreadable (${c.reason}); skipped\n`);
     },
   };
+  let matched = 0;
+  const record = sink.record;
+  sink.record = (r) => {
+    matched++;
+    record(r);
+  };
   await auditEvents(dataDir, q, sink);
+  if (matched === 0) err.write('fleet audit: no matching records\n');
   if (corrupt > 0) err.write(`fleet audit: ${corrupt} unreadable record(s) reported above\n`);
   return 0;
 }
@@ -115,8 +122,12 @@ function jsonPrinter(out: NodeJS.WritableStream): (r: EventRecord) => void {
 }
 
 function tablePrinter(out: NodeJS.WritableStream): (r: EventRecord) => void {
-  out.write(`${'SEQ'.padStart(8)}  ${'TIME'.padEnd(24)}  ${'TYPE'.padEnd(28)}  ${'ACTOR'.padEnd(28)}  WHAT\n`);
+  let headed = false;
   return (r) => {
+    if (!headed) {
+      headed = true;
+      out.write(`${'SEQ'.padStart(8)}  ${'TIME'.padEnd(24)}  ${'TYPE'.padEnd(28)}  ${'ACTOR'.padEnd(28)}  WHAT\n`);
+    }
     const what =
       r.type === 'transition'
         ? `${r.from} --${r.event}--> ${r.to}${r.causationId ? `  (cause ${r.causationId})` : ''}`

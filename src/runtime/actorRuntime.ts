@@ -163,8 +163,12 @@ export class ActorRuntime {
   /** Stops every actor (persisting their last state) and their timers. */
   async stop(): Promise<void> {
     this.stopped = true;
+    // Snapshots are taken while everything still runs: stopping first would persist children
+    // (invoked actors) as stopped, and they would not come back on restore.
+    const ops = [...this.entries.values()].filter((e) => e.status === 'running').map((e) => this.snapshotOp(e));
+    this.dirty.clear();
+    this.deps.queue.enqueue(...ops);
     for (const e of this.entries.values()) {
-      this.dirty.add(e);
       try {
         e.actor.stop();
       } catch {
@@ -285,7 +289,9 @@ export class ActorRuntime {
 
   private drainDirty(): WriteOp[] {
     const ops: WriteOp[] = [];
-    for (const e of this.dirty) ops.push(this.snapshotOp(e));
+    // A crashed actor's record was written when it crashed; snapshotting it again now would
+    // capture its children already stopped.
+    for (const e of this.dirty) if (e.status === 'running') ops.push(this.snapshotOp(e));
     this.dirty.clear();
     return ops;
   }
@@ -309,8 +315,11 @@ export class ActorRuntime {
     logger.error({ actor: entry.id, err: message }, 'actor crashed');
     eventLog.append({ type: 'actor.crashed', actor: entry.id, data: { error: message, state: entry.state } });
     this.changed$.next({ id: entry.id, state: entry.state, status: entry.status, restarts: entry.restarts });
-    // The last good state goes to disk first, so the restart below reads exactly it back.
+    // The last good state goes to disk first (the op is built now, while its children still
+    // run, so they are restored running), and the restart below reads exactly it back.
+    this.dirty.delete(entry);
     this.writeDurable(entry, 'could not persist crashed actor state');
+    stopChildren(entry.actor);
     if (entry.id === SUPERVISOR_ID) {
       // Nothing supervises the supervisor: it is restarted at once from its last state.
       this.scheduleRestart(SUPERVISOR_ID, 0);
@@ -363,5 +372,21 @@ export class ActorRuntime {
       this.changed$.next({ id, state: entry.state, status: entry.status, restarts: entry.restarts });
     }
     this.send('portfolio', { type: 'risk.escalate', at: clock.now(), reason });
+  }
+}
+
+/**
+ * Stops the children (invoked or spawned actors) of an actor that errored: XState 5 stops the
+ * failed actor but not its children, so a callback or socket it invoked would keep running beside
+ * the restarted copy. There is no public API for a non-root stop, hence `_stop`.
+ */
+function stopChildren(actor: AnyActorRef): void {
+  const children = (actor.getSnapshot() as { children?: Record<string, unknown> }).children ?? {};
+  for (const child of Object.values(children)) {
+    try {
+      (child as { _stop?: () => void })._stop?.();
+    } catch {
+      // a child that cannot be stopped is already gone
+    }
   }
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger.ts';
 import { errorMessage } from '../core/errors.ts';
 import { seqKey, type Store } from './store.ts';
 import type { WriteOp, WriteQueue } from './writeQueue.ts';
+import { indexRange, mergeSorted, namesWithPrefix } from './seqMerge.ts';
 
 export interface EventRecord {
   readonly seq: number;
@@ -165,54 +166,59 @@ export class EventLog {
 
     let yielded = 0;
     if (q.actor === undefined && q.type === undefined) {
-      const range = desc ? { reverse: true } : {};
-      const it = this.store.events.iterator({ gte: seqKey(lo), ...(hi < Infinity ? { lte: seqKey(hi) } : {}), ...range });
-      for await (const [key, value] of it) {
-        const r = parse(Number(key), value, report);
-        if (r && matches(r)) {
-          yield r;
-          if (++yielded >= limit) return;
+      const it = this.store.events.iterator({ gte: seqKey(lo), ...(hi < Infinity ? { lte: seqKey(hi) } : {}), reverse: desc });
+      try {
+        for (;;) {
+          const entries = await it.nextv(FETCH_CHUNK);
+          if (entries.length === 0) return;
+          for (const [key, value] of entries) {
+            const r = parse(Number(key), value, report);
+            if (r && matches(r)) {
+              yield r;
+              if (++yielded >= limit) return;
+            }
+          }
         }
+      } finally {
+        await it.close();
       }
-      return;
     }
-    const seqs = await this.indexSeqs(q, lo, hi, desc);
-    for (let i = 0; i < seqs.length; i += FETCH_CHUNK) {
-      const chunk = seqs.slice(i, i + FETCH_CHUNK);
-      const values = await this.store.events.getMany(chunk.map(seqKey));
-      for (let j = 0; j < chunk.length; j++) {
+    let chunk: number[] = [];
+    const fetch = async function* (this: EventLog, seqs: number[]): AsyncGenerator<EventRecord> {
+      const values = await this.store.events.getMany(seqs.map(seqKey));
+      for (let j = 0; j < seqs.length; j++) {
         const value = values[j];
         if (value === undefined) {
-          report({ seq: chunk[j]!, reason: 'indexed record is missing' });
+          report({ seq: seqs[j]!, reason: 'indexed record is missing' });
           continue;
         }
-        const r = parse(chunk[j]!, value, report);
-        if (r && matches(r)) {
-          yield r;
-          if (++yielded >= limit) return;
-        }
+        const r = parse(seqs[j]!, value, report);
+        if (r && matches(r)) yield r;
       }
+    }.bind(this);
+    for await (const seq of await this.indexSeqs(q, lo, hi, desc)) {
+      chunk.push(seq);
+      if (chunk.length < FETCH_CHUNK) continue;
+      for await (const r of fetch(chunk)) {
+        yield r;
+        if (++yielded >= limit) return;
+      }
+      chunk = [];
+    }
+    for await (const r of fetch(chunk)) {
+      yield r;
+      if (++yielded >= limit) return;
     }
   }
 
-  /** Returns the seqs an index holds for the query's actor (preferred) or type, in order. */
-  private async indexSeqs(q: EventQuery, lo: number, hi: number, desc: boolean): Promise<number[]> {
+  /** Returns the lazy, ordered seq stream of the actor index (preferred) or the type index. */
+  private async indexSeqs(q: EventQuery, lo: number, hi: number, desc: boolean): Promise<AsyncGenerator<number>> {
     const [sub, name] = q.actor !== undefined ? [this.store.eventsByActor, q.actor] : [this.store.eventsByType, q.type!];
-    const prefix = name.endsWith('*') ? name.slice(0, -1) : undefined;
-    const seqs: number[] = [];
-    const take = (key: string): void => {
-      const n = Number(key.slice(key.lastIndexOf(SEP) + 1));
-      if (n >= lo && n <= hi) seqs.push(n);
-    };
-    if (prefix !== undefined) {
-      for await (const key of sub.keys({ gte: prefix, lt: prefix + '\uffff' })) take(key);
-      seqs.sort((a, b) => a - b);
-      if (desc) seqs.reverse();
-    } else {
-      const bounds = { gte: name + SEP + seqKey(lo), lte: name + SEP + (hi < Infinity ? seqKey(hi) : '\uffff'), reverse: desc };
-      for await (const key of sub.keys(bounds)) take(key);
-    }
-    return seqs;
+    const loKey = seqKey(lo);
+    const hiKey = hi < Infinity ? seqKey(hi) : undefined;
+    if (!name.endsWith('*')) return indexRange(sub, name, loKey, hiKey, desc);
+    const names = await namesWithPrefix(sub, name.slice(0, -1));
+    return mergeSorted(names.map((n) => indexRange(sub, n, loKey, hiKey, desc)), desc);
   }
 
   private async firstSeqAtSecond(second: number, op: 'gte' | 'gt'): Promise<number | undefined> {

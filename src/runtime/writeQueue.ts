@@ -117,14 +117,14 @@ export class WriteQueue {
     const generation = this.generation++;
     const run = async (): Promise<void> => {
       if (ops.length > 0) {
-        await this.store.db.batch(
-          ops.map((op) =>
-            op.value === undefined
-              ? { type: 'del' as const, sublevel: op.sublevel, key: op.key }
-              : { type: 'put' as const, sublevel: op.sublevel, key: op.key, value: op.value },
-          ),
-          { sync },
+        const batch = ops.map((op) =>
+          op.value === undefined
+            ? { type: 'del' as const, sublevel: op.sublevel, key: op.key }
+            : { type: 'put' as const, sublevel: op.sublevel, key: op.key, value: op.value },
         );
+        // No options object unless fsync is wanted: abstract-level spreads the options into
+        // every op, and a non-empty object there costs ~4× in throughput (measured in bench).
+        await (sync ? this.store.db.batch(batch, { sync: true }) : this.store.db.batch(batch));
       }
       for (const l of this.commitListeners) l(generation);
     };

@@ -72,6 +72,13 @@ describe('supervisor chart', () => {
     expect(h.restarts.at(-1)).toEqual({ id: 'a', delayMs: 100 });
   });
 
+  it('drops every child\'s crashes once outside the window, so the history stays small', () => {
+    const h = harness();
+    for (let i = 0; i < 50; i++) h.actor.send(crash(`c${i}`, i));
+    h.actor.send(crash('late', 100_000));
+    expect(h.actor.getSnapshot().context.crashes).toEqual({ late: [100_000] });
+  });
+
   it('takes a new policy from config reloads', () => {
     const h = harness();
     h.actor.send({ type: 'supervisor.configure', policy: { ...policy, maxRestarts: 0 } });

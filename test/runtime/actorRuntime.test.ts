@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setup } from 'xstate';
+import { fromCallback, setup } from 'xstate';
 import { ManualClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { ActorRuntime, type ActorSpec } from '../../src/runtime/actorRuntime.ts';
@@ -29,6 +29,26 @@ const cooldownMachine = setup({ actions: { crash } }).createMachine({
   },
 });
 const cooldown: ActorSpec = { kind: 'cooldown', logic: cooldownMachine, durable: false };
+
+// A feed-like actor: an invoked callback that is live until stopped (a socket, a timer).
+let liveFeeds = 0;
+const feedMachine = setup({
+  actions: { crash },
+  actors: {
+    feed: fromCallback(() => {
+      liveFeeds++;
+      return () => {
+        liveFeeds--;
+      };
+    }),
+  },
+}).createMachine({
+  id: 'feed',
+  initial: 'on',
+  on: { 'debug.crash': { actions: 'crash' } },
+  states: { on: { invoke: { src: 'feed', id: 'feed' }, on: { off: 'off' } }, off: {} },
+});
+const feed: ActorSpec = { kind: 'feed', logic: feedMachine, durable: false };
 
 /** Lets promise chains and LevelDB callbacks run. */
 const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -199,6 +219,34 @@ describe('ActorRuntime', () => {
     const ev = await collect(p.log.query({ type: 'actor.snapshot_unreadable' }));
     expect(ev).toHaveLength(1);
     expect(ev[0]!.actor).toBe('portfolio');
+  });
+
+  it('stops the invoked children of a crashed actor, so the restart does not run them twice', async () => {
+    liveFeeds = 0;
+    await rt.spawnAll([{ id: 'f1', spec: feed }]);
+    expect(liveFeeds).toBe(1);
+    rt.send('f1', { type: 'debug.crash' });
+    expect(liveFeeds).toBe(0);
+    await tick();
+    clock.advance(100);
+    await until(() => rt.list().find((a) => a.id === 'f1')!.status === 'running', 'restart');
+    expect(liveFeeds).toBe(1);
+    rt.send('f1', { type: 'off' });
+    expect(liveFeeds).toBe(0);
+  });
+
+  it('brings invoked children back running after a graceful restart', async () => {
+    liveFeeds = 0;
+    await rt.spawnAll([{ id: 'f1', spec: feed }]);
+    await shutdown();
+    expect(liveFeeds).toBe(0);
+    await boot();
+    await rt.spawnAll([{ id: 'f1', spec: feed }]);
+    expect(liveFeeds).toBe(1);
+    expect(rt.snapshot('f1')!.status).toBe('active');
+    rt.send('f1', { type: 'off' });
+    expect(rt.describe('f1')!.state).toBe('off');
+    expect(liveFeeds).toBe(0);
   });
 
   it('refuses a duplicate id and reports false for sends to unknown actors', async () => {

@@ -95,6 +95,14 @@ describe('EventLog', () => {
     expect(seqs(await collect(p.log.query({ order: 'desc', limit: 3 })))).toEqual([60, 59, 58]);
     expect(seqs(await collect(p.log.query({ actor: 'portfolio', order: 'desc', limit: 2 })))).toEqual([60, 57]);
     expect(await collect(p.log.query({ since: T0 + 1e9 }))).toEqual([]);
+
+    // a prefix across actors, newest first, limited, and paged with a cursor
+    expect(seqs(await collect(p.log.query({ actor: 'symbol:*', order: 'desc', limit: 4 })))).toEqual([59, 58, 56, 55]);
+    expect(seqs(await collect(p.log.query({ actor: 'symbol:*', afterSeq: 53, limit: 3 })))).toEqual([55, 56, 58]);
+    expect(seqs(await collect(p.log.query({ type: 'signal', order: 'desc', limit: 2 })))).toEqual([60, 59]);
+    // the prefix must not match an actor that merely shares leading characters with another
+    expect(await collect(p.log.query({ actor: 'portfolio*' }))).toHaveLength(20);
+    expect(await collect(p.log.query({ actor: 'portfoli' }))).toHaveLength(0);
   });
 
   it('finds records after a backwards clock jump with a since query', async () => {

@@ -44,6 +44,10 @@ const CASES: readonly Case[] = [
   { label: 'actor prefix A1*', q: { actor: 'symbol:bybit-linear:A1*' }, expected: (111 * RECORDS) / ACTORS, runs: 3 },
   { label: 'since/until 10 s window', q: { since: WINDOW_START, until: WINDOW_START + 9_999 }, expected: 10_000, runs: 5 },
   { label: 'full log', q: {}, expected: RECORDS, runs: 2 },
+  // What /api/events/recent does: a newest-first page, here across every actor of a prefix.
+  { label: 'newest 100 of prefix symbol:*', q: { actor: 'symbol:*', order: 'desc', limit: 100 }, expected: 100, runs: 5 },
+  // What `fleet audit` does page by page while a daemon holds the data dir.
+  { label: 'page of 10,000 after seq 900,000, prefix A1*', q: { actor: 'symbol:bybit-linear:A1*', afterSeq: 900_000, limit: 10_000 }, expected: 10_000, runs: 3 },
 ];
 
 /** Returns the table rows of measurement 4. */

@@ -5,14 +5,19 @@
 import type { Sub } from './store.ts';
 
 const SEP = '\u0000';
-const CHUNK = 512;
+// Reads start small and double: a merge over a thousand actors that needs only the newest 100
+// must not read 512 keys from each of them first.
+const FIRST_CHUNK = 8;
+const MAX_CHUNK = 1024;
 
 /** Yields the seqs under `name` in the index within [lo, hi], in key order (or reversed). */
 export async function* indexRange(sub: Sub, name: string, lo: string, hi: string | undefined, desc: boolean): AsyncGenerator<number> {
   const it = sub.iterator({ gte: name + SEP + lo, lte: name + SEP + (hi ?? '\uffff'), reverse: desc, values: false });
+  let chunk = FIRST_CHUNK;
   try {
     for (;;) {
-      const entries = await it.nextv(CHUNK);
+      const entries = await it.nextv(chunk);
+      chunk = Math.min(MAX_CHUNK, chunk * 2);
       if (entries.length === 0) return;
       for (const [key] of entries) yield Number(key.slice(key.lastIndexOf(SEP) + 1));
     }

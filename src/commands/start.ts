@@ -46,7 +46,7 @@ export async function runStart(args: string[]): Promise<number> {
     debugFaults: values['debug-faults'] ?? false,
     ...(values.inspect ? { inspect: values.inspect } : {}),
   });
-  process.stdout.write(`Fleet ${effectiveMode.toUpperCase()} mode: dashboard and API on ${daemon.url}\nAPI token: ${daemon.tokenSource}\n`);
+  process.stdout.write(`Fleet ${effectiveMode.toUpperCase()} mode: API on ${daemon.url} (the dashboard is not built yet)\nAPI token: ${daemon.tokenSource}\n`);
 
   return new Promise<number>((done) => {
     const stop = (signal: string): void => {

@@ -147,26 +147,38 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   writeFileSync(daemonFile, JSON.stringify({ pid: process.pid, url, startedAt }) + '\n');
   logger.info({ url, dataDir, mode: config.mode, lastSeq: eventLog.lastSeq }, 'fleet daemon started');
 
+  // Reload callbacks run from a clock timer: an exception there must be logged, not kill the daemon.
+  const guarded = (fn: () => void): void => {
+    try {
+      fn();
+    } catch (e) {
+      logger.error({ err: errorMessage(e) }, 'applying a config change failed');
+    }
+  };
   let watcher: ConfigWatcher | undefined;
   if (opts.configPath) {
     watcher = watchConfig(opts.configPath, {
       clock,
       env,
       current: () => fileConfig,
-      onApplied: (next, changed) => {
-        fileConfig = next;
-        config = effectiveConfig(next, opts.overrides);
-        queue.flushIntervalMs = config.persistence.flushIntervalMs;
-        logger.level = config.log.level;
-        runtime.send(SUPERVISOR_ID, { type: 'supervisor.configure', policy: config.supervisor });
-        const needRestart = restartRequired(changed);
-        eventLog.append({ type: 'config.reloaded', data: { changed, restartRequired: needRestart } });
-        logger.info({ changed, restartRequired: needRestart }, 'config reloaded');
-      },
-      onRejected: (err) => {
-        eventLog.append({ type: 'config.rejected', data: { issues: err.issues } });
-        logger.warn({ issues: err.issues }, 'config change refused; the previous config stays in force');
-      },
+      onApplied: (next, changed) =>
+        guarded(() => {
+          fileConfig = next;
+          // Mode and listen address stay what the daemon runs with until a restart (mode
+          // changes go through POST /api/mode with its safeguards).
+          config = { ...effectiveConfig(next, opts.overrides), mode: config.mode, api: config.api };
+          queue.flushIntervalMs = config.persistence.flushIntervalMs;
+          logger.level = config.log.level;
+          runtime.send(SUPERVISOR_ID, { type: 'supervisor.configure', policy: config.supervisor });
+          const needRestart = restartRequired(changed);
+          eventLog.append({ type: 'config.reloaded', data: { changed, restartRequired: needRestart } });
+          logger.info({ changed, restartRequired: needRestart }, 'config reloaded');
+        }),
+      onRejected: (err) =>
+        guarded(() => {
+          eventLog.append({ type: 'config.rejected', data: { issues: err.issues } });
+          logger.warn({ issues: err.issues }, 'config change refused; the previous config stays in force');
+        }),
     });
   }
 

@@ -26,7 +26,7 @@ export function startDaemonProcess(dataDir: string, extra: string[] = [], env: N
   return new Promise((resolveStart, reject) => {
     const timer = setTimeout(() => reject(new Error(`daemon did not start in 20 s:\n${out}`)), 20_000);
     const onData = () => {
-      const m = /API on (http:\/\/127\.0\.0\.1:\d+)\nAPI token: .+\n/.exec(out);
+      const m = /API on (http:\/\/127\.0\.0\.1:\d+).*\nAPI token: .+\n/.exec(out);
       if (!m) return;
       clearTimeout(timer);
       proc.stdout!.off('data', onData);

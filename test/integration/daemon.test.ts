@@ -116,6 +116,15 @@ describe('the daemon, as a real process', () => {
     const sup = (await getJson(`${d.url}/api/actors/supervisor`)) as { context: { policy: { maxRestarts: number } } };
     expect(sup.context.policy.maxRestarts).toBe(9);
 
+    // mode and the listen address are restart-only: logged as such, not applied
+    writeFileSync(cfg, 'mode: dry\nsupervisor:\n  maxRestarts: 9\n');
+    const modeChange = await eventually(
+      async () => messages.find((m) => m.record?.type === 'config.reloaded' && JSON.stringify(m.record.data).includes('mode')),
+      'mode change logged',
+    );
+    expect(modeChange.record!.data).toEqual({ changed: ['mode'], restartRequired: ['mode'] });
+    expect((await getJson(`${d.url}/api/health`)).mode).toBe('sim');
+
     writeFileSync(cfg, 'supervisor:\n  maxRestarts: "many"\n');
     const rejected = await eventually(async () => messages.find((m) => m.record?.type === 'config.rejected'), 'config.rejected');
     expect(JSON.stringify(rejected.record!.data)).toMatch(/supervisor\.maxRestarts/);

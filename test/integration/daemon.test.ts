@@ -1,7 +1,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { tempDir } from '../helpers.ts';
 import { eventually, runCli, startDaemonProcess, type RunningDaemon } from './daemon.process.ts';
 
@@ -168,5 +168,24 @@ describe('the daemon, as a real process', () => {
     expect(second.stderr).toMatch(/held by another process/);
     d.proc.kill('SIGTERM');
     expect((await d.exited).code).toBe(0);
+  });
+
+  it('bridges actor inspection to a Stately inspector server with --inspect ws://', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    const received: { type?: string; sessionId?: string; event?: { type?: string } }[] = [];
+    server.on('connection', (ws) => ws.on('message', (m) => received.push(JSON.parse(String(m)))));
+    const d = await start(join(tmp.dir, 'inspect'), ['--inspect', `ws://127.0.0.1:${port}`]);
+    await post(`${d.url}/api/pause`, d.token());
+    const paused = await eventually(
+      async () => received.find((m) => m.type === '@xstate.snapshot' && m.event?.type === 'portfolio.pause'),
+      'the pause seen by the Stately inspector',
+    );
+    expect(paused).toBeDefined();
+    expect(received.some((m) => m.type === '@xstate.actor')).toBe(true);
+    d.proc.kill('SIGTERM');
+    expect((await d.exited).code).toBe(0);
+    server.close();
   });
 });

@@ -213,7 +213,7 @@ export class ActorRuntime {
     else if (stored !== undefined && spec.onUnreadableSnapshot) {
       for (const ev of spec.onUnreadableSnapshot(`snapshot of ${id} unreadable`, clock.now())) actor.send(ev);
     }
-    this.persist(entry);
+    // No persist here: starting (fresh or restored) emits the init snapshot, which persists it.
     return entry;
   }
 
@@ -252,13 +252,18 @@ export class ActorRuntime {
     if (to !== from) {
       entry.state = to;
       const causationId = typeof event.causationId === 'string' ? event.causationId : undefined;
-      const rec = this.deps.eventLog.append({ type: 'transition', actor: entry.id, from, event: event.type, to, ...(causationId ? { causationId } : {}) });
-      const info: TransitionInfo = { seq: rec.seq, ts: rec.ts, actor: entry.id, from, event: event.type, to, ...(causationId ? { causationId } : {}) };
+      const t = { actor: entry.id, from, event: event.type, to, ...(causationId ? { causationId } : {}) };
+      const rec = this.deps.eventLog.append({ type: 'transition', ...t });
+      const info: TransitionInfo = { seq: rec.seq, ts: rec.ts, ...t };
       entry.recent.push(info);
       this.transitions$.next(info);
-      this.changed$.next({ id: entry.id, state: to, status: entry.status, restarts: entry.restarts });
+      this.announce(entry);
     }
     this.persist(entry);
+  }
+
+  private announce(e: Entry): void {
+    this.changed$.next({ id: e.id, state: e.state, status: e.status, restarts: e.restarts });
   }
 
   private trackTimers(entry: Entry, now: number): void {
@@ -314,7 +319,7 @@ export class ActorRuntime {
     entry.status = 'restarting';
     logger.error({ actor: entry.id, err: message }, 'actor crashed');
     eventLog.append({ type: 'actor.crashed', actor: entry.id, data: { error: message, state: entry.state } });
-    this.changed$.next({ id: entry.id, state: entry.state, status: entry.status, restarts: entry.restarts });
+    this.announce(entry);
     // The last good state goes to disk first (the op is built now, while its children still
     // run, so they are restored running), and the restart below reads exactly it back.
     this.dirty.delete(entry);
@@ -347,7 +352,7 @@ export class ActorRuntime {
     entry.restarts++;
     this.launch(id, entry.spec, stored, entry);
     this.deps.eventLog.append({ type: 'actor.restarted', actor: id, data: { restarts: entry.restarts, state: entry.state } });
-    this.changed$.next({ id, state: entry.state, status: entry.status, restarts: entry.restarts });
+    this.announce(entry);
     const reason = this.escalateOnRestart.get(id);
     if (reason !== undefined) {
       this.escalateOnRestart.delete(id);
@@ -369,7 +374,7 @@ export class ActorRuntime {
     }
     if (entry) {
       entry.status = 'given-up';
-      this.changed$.next({ id, state: entry.state, status: entry.status, restarts: entry.restarts });
+      this.announce(entry);
     }
     this.send('portfolio', { type: 'risk.escalate', at: clock.now(), reason });
   }

@@ -119,7 +119,7 @@ export class EventLog {
     const second = Math.floor(r.ts / 1000);
     if (second > this.maxSecond) {
       this.maxSecond = second;
-      ops.push({ sublevel: this.store.eventsBySecond, key: String(second).padStart(13, '0'), value: String(r.seq) });
+      ops.push({ sublevel: this.store.eventsBySecond, key: secondKey(second), value: String(r.seq) });
     }
     return ops;
   }
@@ -164,51 +164,50 @@ export class EventLog {
       (q.since === undefined || r.ts >= q.since) &&
       (q.until === undefined || r.ts <= q.until);
 
+    const rows =
+      q.actor === undefined && q.type === undefined ? this.scanRows(lo, hi, desc) : this.fetchRows(await this.indexSeqs(q, lo, hi, desc));
     let yielded = 0;
-    if (q.actor === undefined && q.type === undefined) {
-      const it = this.store.events.iterator({ gte: seqKey(lo), ...(hi < Infinity ? { lte: seqKey(hi) } : {}), reverse: desc });
-      try {
-        for (;;) {
-          const entries = await it.nextv(FETCH_CHUNK);
-          if (entries.length === 0) return;
-          for (const [key, value] of entries) {
-            const r = parse(Number(key), value, report);
-            if (r && matches(r)) {
-              yield r;
-              if (++yielded >= limit) return;
-            }
-          }
-        }
-      } finally {
-        await it.close();
+    for await (const [seq, value] of rows) {
+      if (value === undefined) {
+        report({ seq, reason: 'indexed record is missing' });
+        continue;
       }
-    }
-    let chunk: number[] = [];
-    const fetch = async function* (this: EventLog, seqs: number[]): AsyncGenerator<EventRecord> {
-      const values = await this.store.events.getMany(seqs.map(seqKey));
-      for (let j = 0; j < seqs.length; j++) {
-        const value = values[j];
-        if (value === undefined) {
-          report({ seq: seqs[j]!, reason: 'indexed record is missing' });
-          continue;
-        }
-        const r = parse(seqs[j]!, value, report);
-        if (r && matches(r)) yield r;
-      }
-    }.bind(this);
-    for await (const seq of await this.indexSeqs(q, lo, hi, desc)) {
-      chunk.push(seq);
-      if (chunk.length < FETCH_CHUNK) continue;
-      for await (const r of fetch(chunk)) {
+      const r = parse(seq, value, report);
+      if (r && matches(r)) {
         yield r;
-        if (++yielded >= limit) return;
+        if (++yielded >= limit) return; // returning closes the row source and its iterator
       }
+    }
+  }
+
+  /** Yields `[seq, value]` straight from the log within [lo, hi]. */
+  private async *scanRows(lo: number, hi: number, desc: boolean): AsyncGenerator<[number, string]> {
+    const it = this.store.events.iterator({ gte: seqKey(lo), ...(hi < Infinity ? { lte: seqKey(hi) } : {}), reverse: desc });
+    try {
+      for (;;) {
+        const entries = await it.nextv(FETCH_CHUNK);
+        if (entries.length === 0) return;
+        for (const [key, value] of entries) yield [Number(key), value];
+      }
+    } finally {
+      await it.close();
+    }
+  }
+
+  /** Yields `[seq, value]` for each seq of an index stream, fetched in chunks (value undefined if missing). */
+  private async *fetchRows(seqs: AsyncIterable<number>): AsyncGenerator<[number, string | undefined]> {
+    let chunk: number[] = [];
+    const fetch = async (): Promise<[number, string | undefined][]> => {
+      const values = await this.store.events.getMany(chunk.map(seqKey));
+      const out = chunk.map((seq, j): [number, string | undefined] => [seq, values[j]]);
       chunk = [];
+      return out;
+    };
+    for await (const seq of seqs) {
+      chunk.push(seq);
+      if (chunk.length >= FETCH_CHUNK) yield* await fetch();
     }
-    for await (const r of fetch(chunk)) {
-      yield r;
-      if (++yielded >= limit) return;
-    }
+    if (chunk.length > 0) yield* await fetch();
   }
 
   /** Returns the lazy, ordered seq stream of the actor index (preferred) or the type index. */
@@ -222,10 +221,13 @@ export class EventLog {
   }
 
   private async firstSeqAtSecond(second: number, op: 'gte' | 'gt'): Promise<number | undefined> {
-    const key = String(second).padStart(13, '0');
-    for await (const v of this.store.eventsBySecond.values({ [op]: key, limit: 1 })) return Number(v);
+    for await (const v of this.store.eventsBySecond.values({ [op]: secondKey(second), limit: 1 })) return Number(v);
     return undefined;
   }
+}
+
+function secondKey(second: number): string {
+  return String(second).padStart(13, '0');
 }
 
 function withoutTs(e: NewEvent): Omit<NewEvent, 'ts'> {

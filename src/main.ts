@@ -190,7 +190,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       bridge?.stop();
       await app.close();
       await runtime.stop();
-      await eventLog.appendDurable({ type: 'daemon.stopped', data: { lastSeq: eventLog.lastSeq + 1 } });
+      await eventLog.appendDurable({ type: 'daemon.stopped' });
       await persistence.close();
       rmSync(daemonFile, { force: true });
       logger.info('fleet daemon stopped; state flushed');

@@ -33,8 +33,7 @@ export function readRoutes(deps: AppDeps): FastifyPluginAsync {
         const q = request.query as { kind?: string; state?: string };
         return deps.runtime
           .list()
-          .filter((a) => (q.kind === undefined || a.kind === q.kind) && (q.state === undefined || a.state === q.state))
-          .map(({ id, kind, state, status, updatedAt, restarts }) => ({ id, kind, state, status, updatedAt, restarts }));
+          .filter((a) => (q.kind === undefined || a.kind === q.kind) && (q.state === undefined || a.state === q.state));
       },
     );
 

@@ -1,0 +1,114 @@
+/**
+ * The one HTTP client every venue adapter's `http.ts` goes through: a configurable base URL, a
+ * timeout on the injected clock, venue errors classed once (429/418 and 5xx retryable, other 4xx
+ * not), a tap that lets `fleet record` keep every response body in order, and retry with
+ * exponential backoff for the retryable ones only.
+ */
+import type { Clock } from '../core/clock.ts';
+import { ErrorCodes, FleetError, errorMessage } from '../core/errors.ts';
+
+export interface RestTapRecord {
+  readonly ts: number;
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly status: number;
+  readonly body: string;
+}
+
+export interface RestClientOptions {
+  readonly clock: Clock;
+  readonly timeoutMs?: number;
+  readonly tap?: (rec: RestTapRecord) => void;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export class RestClient {
+  readonly timeoutMs: number;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly opts: RestClientOptions,
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+  }
+
+  /** Returns the parsed JSON body of a GET; throws a classed FleetError otherwise. */
+  get<T = unknown>(path: string, query?: Query): Promise<T> {
+    return this.request<T>('GET', this.url(path, query));
+  }
+
+  /** Returns the parsed JSON body of a POST with a JSON body. */
+  post<T = unknown>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', this.url(path), JSON.stringify(body));
+  }
+
+  url(path: string, query?: Query): string {
+    const u = new URL(this.baseUrl.replace(/\/$/, '') + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u.toString();
+  }
+
+  private async request<T>(method: 'GET' | 'POST', url: string, body?: string): Promise<T> {
+    const { clock } = this.opts;
+    const ctl = new AbortController();
+    const timer = clock.setTimeout(() => ctl.abort(), this.timeoutMs);
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(url, {
+        method,
+        signal: ctl.signal,
+        ...(body !== undefined ? { body, headers: { 'content-type': 'application/json' } } : {}),
+      });
+      text = await res.text();
+    } catch (e) {
+      if (ctl.signal.aborted) throw new FleetError(ErrorCodes.VENUE_TIMEOUT, `${method} ${url} timed out after ${this.timeoutMs} ms`, 'retryable');
+      throw new FleetError(ErrorCodes.VENUE_UNAVAILABLE, `${method} ${url} failed: ${errorMessage(e)}`, 'retryable');
+    } finally {
+      clock.clearTimeout(timer);
+    }
+    this.opts.tap?.({ ts: clock.now(), method, url, status: res.status, body: text });
+    if (res.status === 429 || res.status === 418) {
+      const retryAfterMs = Number(res.headers.get('retry-after') ?? '1') * 1000;
+      throw new FleetError(ErrorCodes.VENUE_RATE_LIMITED, `${method} ${url}: HTTP ${res.status} ${text.slice(0, 200)}`, 'retryable', { status: res.status, retryAfterMs });
+    }
+    if (res.status >= 500) {
+      throw new FleetError(ErrorCodes.VENUE_UNAVAILABLE, `${method} ${url}: HTTP ${res.status} ${text.slice(0, 200)}`, 'retryable', { status: res.status });
+    }
+    if (res.status >= 400) {
+      throw new FleetError(ErrorCodes.VENUE_REJECTED, `${method} ${url}: HTTP ${res.status} ${text.slice(0, 200)}`, 'non-retryable', { status: res.status, body: text });
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new FleetError(ErrorCodes.VENUE_RESPONSE_INVALID, `${method} ${url}: body is not JSON: ${text.slice(0, 120)}`, 'retryable');
+    }
+  }
+}
+
+export interface RetryOptions {
+  readonly clock: Clock;
+  readonly attempts?: number;
+  readonly baseMs?: number;
+  readonly maxMs?: number;
+  readonly onRetry?: (err: FleetError, attempt: number, delayMs: number) => void;
+}
+
+/** Runs `fn`, retrying retryable FleetErrors with exponential backoff (honouring Retry-After). */
+export async function withRetry<T>(fn: () => Promise<T>, o: RetryOptions): Promise<T> {
+  const attempts = o.attempts ?? 4;
+  const base = o.baseMs ?? 250;
+  const max = o.maxMs ?? 10_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof FleetError) || e.errorClass !== 'retryable' || attempt >= attempts) throw e;
+      const hinted = (e.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 0;
+      const delay = Math.min(max, Math.max(hinted, base * 2 ** (attempt - 1)));
+      o.onRetry?.(e, attempt, delay);
+      await new Promise<void>((resolve) => o.clock.setTimeout(resolve, delay));
+    }
+  }
+}

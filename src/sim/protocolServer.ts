@@ -1,0 +1,232 @@
+/**
+ * A simulated venue's public side on 127.0.0.1: one HTTP server and one WebSocket server on the
+ * same port, a book per symbol held as the venue's own decimal strings, and fault injection. The
+ * venue's wire format lives in a `VenueProtocol` (src/sim/venues/<venue>.ts); this file knows
+ * none. Tests and the simulator drive it with `publish()`; the real adapters connect to it as to
+ * the venue itself.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { VenueId } from '../config/schema.ts';
+import type { InstrumentSpec } from '../model/instrument.ts';
+import { SystemClock } from '../core/clock.ts';
+
+export type PriceLevel = readonly [price: string, qty: string];
+
+export interface SimBookChange {
+  /** Levels to set; a quantity of "0" removes the level. */
+  readonly bids?: readonly PriceLevel[];
+  readonly asks?: readonly PriceLevel[];
+}
+
+export interface SimTrade {
+  readonly id: string;
+  readonly price: string;
+  readonly qty: string;
+  /** The aggressor. */
+  readonly side: 'buy' | 'sell';
+  readonly ts: number;
+}
+
+export type SimFault = 'drop' | 'gap' | 'disconnect' | 'http429' | 'http5xx' | 'checksum' | 'duplicate';
+
+/** One side's levels as decimal strings, ordered best first on demand. */
+export class SimBookSide {
+  readonly levels = new Map<string, string>();
+  constructor(readonly isBid: boolean) {}
+
+  apply(levels: readonly PriceLevel[] | undefined): void {
+    for (const [px, qty] of levels ?? []) {
+      if (Number(qty) === 0) this.levels.delete(px);
+      else this.levels.set(px, qty);
+    }
+  }
+
+  /** Returns up to `n` levels, best first, with the exact strings stored. */
+  top(n = Infinity): PriceLevel[] {
+    const sorted = [...this.levels.entries()].sort((a, b) => (this.isBid ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0])));
+    return sorted.slice(0, n);
+  }
+}
+
+export class SimBook {
+  readonly bids = new SimBookSide(true);
+  readonly asks = new SimBookSide(false);
+  /** The venue's update id for this book (each protocol advances it its own way). */
+  seq = 1000;
+  apply(change: SimBookChange): void {
+    this.bids.apply(change.bids);
+    this.asks.apply(change.asks);
+  }
+}
+
+export interface SimConnection {
+  readonly id: number;
+  readonly path: string;
+  readonly ws: WebSocket;
+  /** Topics this connection subscribed, as the venue names them. */
+  readonly topics: Set<string>;
+  /** Sends a data frame (subject to `drop` faults and to silence). */
+  send(frame: string): void;
+  /** Sends a control frame (acks, pongs) that faults never drop. */
+  reply(frame: string): void;
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+/** A venue's wire format, served by SimVenueServer. */
+export interface VenueProtocol {
+  readonly venue: VenueId;
+  /** Answers a REST request; undefined means 404. */
+  http(server: SimVenueServer, method: string, path: string, query: URLSearchParams, body: string): HttpAnswer | undefined;
+  /** Handles one client frame (subscribe, unsubscribe, ping). */
+  message(server: SimVenueServer, conn: SimConnection, text: string): void;
+  /** Applies a change to the symbol's book and pushes it (and any trades) to subscribers. */
+  publish(server: SimVenueServer, symbol: string, change: SimBookChange, trades: readonly SimTrade[]): void;
+  /** Pushes a full snapshot of the symbol's book to its subscribers (on subscribe, on demand). */
+  snapshot?(server: SimVenueServer, conn: SimConnection, symbol: string): void;
+}
+
+export interface SimVenueOptions {
+  readonly protocol: VenueProtocol;
+  readonly instruments: readonly InstrumentSpec[];
+  readonly now?: () => number;
+}
+
+export class SimVenueServer {
+  readonly protocol: VenueProtocol;
+  readonly instruments: readonly InstrumentSpec[];
+  readonly books = new Map<string, SimBook>();
+  readonly connections = new Set<SimConnection>();
+  /** Every client frame received, in order (tests read it to check subscriptions). */
+  readonly received: { conn: number; text: string }[] = [];
+  /** Every HTTP request received: method and path with query. */
+  readonly requests: string[] = [];
+  /** While true, nothing at all is sent (a venue gone quiet; sockets stay open). */
+  silent = false;
+  readonly now: () => number;
+  private readonly faults = new Map<SimFault, number>();
+  private http?: Server;
+  private wss?: WebSocketServer;
+  private nextConn = 1;
+  private port = 0;
+
+  constructor(opts: SimVenueOptions) {
+    this.protocol = opts.protocol;
+    this.instruments = opts.instruments;
+    const clock = new SystemClock();
+    this.now = opts.now ?? (() => clock.now());
+    for (const i of opts.instruments) this.books.set(i.symbol, new SimBook());
+  }
+
+  get restUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  book(symbol: string): SimBook {
+    let b = this.books.get(symbol);
+    if (!b) this.books.set(symbol, (b = new SimBook()));
+    return b;
+  }
+
+  /** Arms a fault for the next `count` occasions it applies to. */
+  inject(kind: SimFault, count = 1): void {
+    this.faults.set(kind, (this.faults.get(kind) ?? 0) + count);
+    if (kind === 'disconnect') {
+      this.faults.delete('disconnect');
+      for (const c of this.connections) c.ws.terminate();
+    }
+  }
+
+  /** Consumes one armed fault of this kind; returns whether there was one. */
+  take(kind: SimFault): boolean {
+    const n = this.faults.get(kind) ?? 0;
+    if (n <= 0) return false;
+    if (n === 1) this.faults.delete(kind);
+    else this.faults.set(kind, n - 1);
+    return true;
+  }
+
+  /** Applies a change to a symbol's book and pushes it in the venue's format. */
+  publish(symbol: string, change: SimBookChange, trades: readonly SimTrade[] = []): void {
+    this.protocol.publish(this, symbol, change, trades);
+  }
+
+  /** Returns the connections subscribed to a topic. */
+  subscribers(topic: string): SimConnection[] {
+    return [...this.connections].filter((c) => c.topics.has(topic));
+  }
+
+  async listen(port = 0): Promise<this> {
+    this.http = createServer((req, res) => this.onHttp(req, res));
+    this.wss = new WebSocketServer({ server: this.http });
+    this.wss.on('connection', (ws, req) => this.onConnection(ws, req));
+    await new Promise<void>((resolve, reject) => {
+      this.http!.once('error', reject);
+      this.http!.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.port = (this.http.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.connections) c.ws.terminate();
+    this.connections.clear();
+    await new Promise<void>((resolve) => (this.wss ? this.wss.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
+  }
+
+  private onConnection(ws: WebSocket, req: IncomingMessage): void {
+    const id = this.nextConn++;
+    const conn: SimConnection = {
+      id,
+      path: req.url ?? '/',
+      ws,
+      topics: new Set(),
+      send: (frame) => {
+        if (this.silent || ws.readyState !== ws.OPEN) return;
+        if (this.take('drop')) return;
+        ws.send(frame);
+        if (this.take('duplicate')) ws.send(frame);
+      },
+      reply: (frame) => {
+        if (!this.silent && ws.readyState === ws.OPEN) ws.send(frame);
+      },
+    };
+    this.connections.add(conn);
+    ws.on('message', (data) => {
+      const text = String(data);
+      this.received.push({ conn: id, text });
+      this.protocol.message(this, conn, text);
+    });
+    ws.on('close', () => this.connections.delete(conn));
+    ws.on('error', () => this.connections.delete(conn));
+  }
+
+  private onHttp(req: IncomingMessage, res: ServerResponse): void {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += String(c)));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      this.requests.push(`${req.method} ${url.pathname}${url.search}`);
+      const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
+      };
+      if (this.take('http429')) return send(429, { code: -1003, msg: 'Too many requests; simulated.' }, { 'retry-after': '1' });
+      if (this.take('http5xx')) return send(503, { code: -1001, msg: 'Service unavailable; simulated.' });
+      const answer = this.protocol.http(this, req.method ?? 'GET', url.pathname, url.searchParams, body);
+      if (!answer) return send(404, { msg: `no route ${url.pathname}` });
+      send(answer.status, answer.body, answer.headers);
+    });
+  }
+}

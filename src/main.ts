@@ -19,6 +19,9 @@ import type { EventLog } from './runtime/eventLog.ts';
 import { ActorRuntime, SUPERVISOR_ID } from './runtime/actorRuntime.ts';
 import { buildApp } from './api/app.ts';
 import { createMetrics } from './api/metrics.ts';
+import { VENUE_IDS, type VenueId } from './config/schema.ts';
+import { PUBLIC_ADAPTERS } from './adapters/registry.ts';
+import { MarketService, type ActorHost } from './market/service.ts';
 
 export interface DaemonOptions {
   /** The file's config (with env secrets applied); CLI overrides come separately. */
@@ -40,6 +43,7 @@ export interface Daemon {
   readonly runtime: ActorRuntime;
   readonly eventLog: EventLog;
   readonly app: FastifyInstance;
+  readonly market: MarketService | undefined;
   /** Flushes all state and the log, then releases the data dir. */
   close(): Promise<void>;
 }
@@ -125,6 +129,21 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   ]);
   runtime.send('portfolio', { type: 'portfolio.mode', mode: config.mode });
 
+  const venues = marketVenues(config);
+  if (config.mode === 'sim' && venues.length === 0) logger.info('sim mode: no venue has a wsUrl configured, so no market data runs (the simulator comes with issue 4)');
+  const market = venues.length
+    ? new MarketService({
+        config,
+        venues,
+        adapters: PUBLIC_ADAPTERS,
+        clock,
+        logger,
+        host: runtimeHost(runtime),
+        log: (type, actor, data) => eventLog.append({ type, ...(actor ? { actor } : {}), data }),
+        escalate: (reason) => runtime.send('portfolio', { type: 'risk.escalate', at: clock.now(), reason }),
+      })
+    : undefined;
+
   let stopping = false;
   const metrics = createMetrics(runtime, eventLog, () => clock.now());
   const app = await buildApp({
@@ -138,14 +157,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     streamBacklog: config.inspect.streamBuffer,
     startedAt,
     mode: () => config.mode,
-    connectors: () => [],
+    connectors: () => market?.health() ?? [],
     stopping: () => stopping,
+    ...(market ? { market } : {}),
   });
   const address = await app.listen({ host: config.api.host, port: config.api.port });
   const url = address.replace('[::1]', '127.0.0.1');
   const daemonFile = join(dataDir, 'daemon.json');
   writeFileSync(daemonFile, JSON.stringify({ pid: process.pid, url, startedAt }) + '\n');
   logger.info({ url, dataDir, mode: config.mode, lastSeq: eventLog.lastSeq }, 'fleet daemon started');
+  // Venues connect in the background: an unreachable venue must not keep the API from answering.
+  void market?.start().catch((e: unknown) => logger.error({ err: errorMessage(e) }, 'market data failed to start'));
 
   // Reload callbacks run from a clock timer: an exception there must be logged, not kill the daemon.
   const guarded = (fn: () => void): void => {
@@ -188,6 +210,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       stopping = true;
       watcher?.close();
       bridge?.stop();
+      market?.stop();
       await app.close();
       await runtime.stop();
       await eventLog.appendDurable({ type: 'daemon.stopped' });
@@ -196,5 +219,26 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       logger.info('fleet daemon stopped; state flushed');
     })());
 
-  return { url, tokenSource, runtime, eventLog, app, close };
+  return { url, tokenSource, runtime, eventLog, app, market, close };
+}
+
+/**
+ * Returns the venues whose market data runs: every enabled venue in dry, live and signal mode; in
+ * sim mode only venues pointed at a URL (a local or simulated venue), never the real ones.
+ */
+export function marketVenues(config: FleetConfig): VenueId[] {
+  return VENUE_IDS.filter((v) => {
+    const vc = config.venues[v];
+    if (!vc?.enabled) return false;
+    return config.mode !== 'sim' || vc.wsUrl !== undefined;
+  });
+}
+
+/** Hosts connector actors in the supervised runtime (not durable: a restore reconnects anyway). */
+function runtimeHost(runtime: ActorRuntime): ActorHost {
+  return {
+    spawn: (id, logic, input) => runtime.spawnAll([{ id, spec: { kind: 'connector', logic, durable: false, input } }]),
+    send: (id, ev) => void runtime.send(id, ev),
+    state: (id) => runtime.list().find((a) => a.id === id)?.state,
+  };
 }

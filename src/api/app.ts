@@ -14,6 +14,8 @@ import type { Metrics } from './metrics.ts';
 import { readRoutes } from './routes/read.ts';
 import { controlRoutes } from './routes/control.ts';
 import { debugRoutes } from './routes/debug.ts';
+import { marketRoutes } from './routes/market.ts';
+import type { MarketService } from '../market/service.ts';
 import { attachStream } from './stream.ts';
 
 export interface ConnectorHealth {
@@ -35,6 +37,8 @@ export interface AppDeps {
   readonly startedAt: number;
   readonly mode: () => Mode;
   readonly connectors: () => readonly ConnectorHealth[];
+  /** Market data (absent when no venue runs). */
+  readonly market?: MarketService;
   /** Set while the daemon shuts down: health answers `down`. */
   readonly stopping?: () => boolean;
 }
@@ -61,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(readRoutes(deps));
   await app.register(controlRoutes(deps));
+  await app.register(marketRoutes(deps));
   if (deps.debugFaults) await app.register(debugRoutes(deps));
   app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   attachStream(app, deps);

@@ -32,6 +32,12 @@ const venueSchema = z
       .union([z.literal('*'), z.array(z.string().min(1))], { error: 'expected an array of symbols or "*"' })
       .default([]),
     fees: z.object({ maker: feeRate, taker: feeRate }).strict().optional(),
+    /** Book levels subscribed per side (the venue's own depth choices apply; default per venue). */
+    depth: z.int().min(1).max(1000).optional(),
+    /** Symbols whose market data is never conflated or dropped under a backlog. */
+    prime: z.array(z.string().min(1)).optional(),
+    /** A book with no message for longer than this is stale (default: the venue's own limit). */
+    staleAfterMs: z.int().min(100).optional(),
     key: z.string().optional(),
     secret: z.string().optional(),
     passphrase: z.string().optional(),
@@ -139,6 +145,25 @@ const inspectSchema = z
   .strict()
   .prefault({});
 
+const marketSchema = z
+  .object({
+    /** Trades kept per instrument in the tape. */
+    tapeSize: z.int().min(10).max(1_000_000).default(2000),
+    /** Frames queued in front of the book before low-priority connections are shed. */
+    backlogWatermark: z.int().min(10).default(5000),
+    reconnect: z
+      .object({ initialMs: z.int().min(10).default(500), maxMs: z.int().min(10).default(30_000) })
+      .strict()
+      .refine((r) => r.maxMs >= r.initialMs, { path: ['maxMs'], message: 'must be ≥ market.reconnect.initialMs' })
+      .prefault({}),
+    /** A connector out of `live` for longer than this is `down` and sends the portfolio to risk_off. */
+    downAfterMs: z.int().min(1000).default(60_000),
+    /** Planned reconnect age (make-before-break); default: just before the venue's own cut. */
+    connectionLifetimeMs: z.int().min(1000).optional(),
+  })
+  .strict()
+  .prefault({});
+
 const logSchema = z
   .object({ level: z.enum(LOG_LEVELS).default('info') })
   .strict()
@@ -155,6 +180,7 @@ export const configSchema = z
     supervisor: supervisorSchema,
     persistence: persistenceSchema,
     inspect: inspectSchema,
+    market: marketSchema,
     log: logSchema,
   })
   .strict();

@@ -22,8 +22,10 @@ export function readRoutes(deps: AppDeps): FastifyPluginAsync {
         portfolio?.state === 'risk_off' ||
         portfolio?.state === 'killed' ||
         connectors.some((c) => c.state !== 'live');
-      const status = deps.stopping?.() || !portfolio ? 'down' : troubled ? 'degraded' : 'ok';
-      return { status, mode: deps.mode(), uptimeMs: deps.clock.now() - deps.startedAt, connectors };
+      const market = deps.market?.marketHealth();
+      const shedding = market?.backlog.some((b) => (b.shedConnections as number) > 0) ?? false;
+      const status = deps.stopping?.() || !portfolio ? 'down' : troubled || shedding ? 'degraded' : 'ok';
+      return { status, mode: deps.mode(), uptimeMs: deps.clock.now() - deps.startedAt, connectors, ...(market ? { market } : {}) };
     });
 
     app.get(

@@ -3,10 +3,14 @@ import { ErrorCodes, FleetError, errorMessage } from './core/errors.ts';
 import { ConfigError } from './config/load.ts';
 import { START_USAGE, runStart } from './commands/start.ts';
 import { AUDIT_USAGE, runAudit } from './commands/audit.ts';
+import { RECORD_USAGE } from './commands/record.ts';
+import { REPLAY_USAGE } from './commands/replay.ts';
 
 const USAGE = `usage:
   ${START_USAGE}
   ${AUDIT_USAGE}
+  ${RECORD_USAGE}
+  ${REPLAY_USAGE}
   fleet bench [--only start,crash,append,audit]
 `;
 
@@ -21,6 +25,14 @@ export async function main(argv: string[]): Promise<number> {
         return await runStart(rest);
       case 'audit':
         return await runAudit(rest);
+      case 'record': {
+        const { runRecord } = await import('./commands/record.ts');
+        return await runRecord(rest);
+      }
+      case 'replay': {
+        const { runReplay } = await import('./commands/replay.ts');
+        return await runReplay(rest);
+      }
       case 'bench': {
         const { runBench } = await import('./commands/bench.ts');
         return await runBench(rest);

@@ -71,4 +71,6 @@ export interface PublicAdapter {
   fetchInstruments(rest: RestClient): Promise<Instrument[]>;
   /** Returns a REST book snapshot (venues whose resync is `rest-snapshot`). */
   fetchSnapshot?(rest: RestClient, inst: Instrument, depth: number, tsRecv: () => number): Promise<BookSnapshot>;
+  /** Returns the snapshot a recorded REST response holds, undefined for other responses (replay). */
+  parseRecordedSnapshot?(url: string, body: string, tsRecv: number, lookup: InstrumentLookup): BookSnapshot | undefined;
 }

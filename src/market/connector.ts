@@ -11,7 +11,8 @@ import { errorMessage } from '../core/errors.ts';
 import type { VenueConfig, VenueId } from '../config/schema.ts';
 import type { Control, PublicAdapter } from '../adapters/types.ts';
 import { RestClient, withRetry, type RestTapRecord } from '../adapters/rest.ts';
-import type { Instrument } from '../model/instrument.ts';
+import type { Instrument, InstrumentLookup } from '../model/instrument.ts';
+import { routeFrame, type FrameHooks } from './frameRouter.ts';
 import type { ConnectorEvent } from '../../machines/connector.machine.ts';
 import type { BookSync } from './bookSync.ts';
 import { Connection } from './connection.ts';
@@ -47,6 +48,8 @@ export interface ConnectorDeps {
   readonly log: (type: string, data: Record<string, unknown>) => void;
   /** Asks the portfolio to take risk off (a connector down too long). */
   readonly escalate: (reason: string) => void;
+  /** Sees the instruments chosen for this venue, before any frame (fleet record). */
+  readonly onInstruments?: (venue: VenueId, instruments: readonly Instrument[]) => void;
   /** Sees every raw frame and REST body (fleet record). */
   readonly tap?: (rec: FrameTapRecord | (RestTapRecord & { venue: VenueId; source: 'rest' })) => void;
 }
@@ -71,10 +74,13 @@ export class VenueConnector {
   private stopped = false;
   private readonly depth: number;
   private readonly wsUrl: string;
+  private readonly lookup: InstrumentLookup;
+  private readonly hooks = new WeakMap<Connection, FrameHooks>();
 
   constructor(private readonly d: ConnectorDeps) {
     const { adapter, config, clock } = d;
     this.depth = config.depth ?? adapter.defaultDepth;
+    this.lookup = d.market.registry.lookup(d.venue);
     this.wsUrl = adapter.connectUrl(config.wsUrl ?? adapter.defaultUrls.ws);
     this.rest = new RestClient(config.restUrl ?? adapter.defaultUrls.rest, {
       clock,
@@ -113,6 +119,7 @@ export class VenueConnector {
         this.d.log('connector.unknown-symbols', { venue, symbols: missing });
       }
     }
+    this.d.onInstruments?.(venue, this.instruments);
     const prime = new Set(config.prime ?? []);
     for (const inst of this.instruments) market.feed(inst, prime.has(inst.symbol));
     this.groups = planConnections(adapter, this.instruments, (i) => prime.has(i.symbol), this.depth);
@@ -247,18 +254,19 @@ export class VenueConnector {
   /** Parses one frame and routes its events (the hot path). */
   private process(conn: Connection, text: string, ts: number): void {
     this.d.tap?.({ ts, venue: this.d.venue, source: 'ws', conn: conn.id, frame: text });
-    const out = this.d.adapter.parse(text, ts, this.d.market.registry.lookup(this.d.venue));
-    if (!out.ok) {
-      this.problems.add(out.problem, out.detail);
-      return;
+    let hooks = this.hooks.get(conn);
+    if (!hooks) {
+      hooks = {
+        problem: (kind, detail) => this.problems.add(kind, detail),
+        control: (c) => this.control(conn, c),
+        resync: (sync) => this.resync(conn, sync),
+        applied: () => {
+          if (conn.replacing) this.maybeCompleteRotation(conn);
+        },
+      };
+      this.hooks.set(conn, hooks);
     }
-    if (out.control) this.control(conn, out.control);
-    for (const ev of out.events) {
-      const sync = conn.books.get(ev.instrument);
-      const outcome = this.d.market.ingest(ev, sync);
-      if (outcome === 'resync' && sync) this.resync(conn, sync);
-      else if (outcome === 'applied' && conn.replacing) this.maybeCompleteRotation(conn);
-    }
+    routeFrame(this.d.adapter, this.d.market, this.lookup, conn.books, text, ts, hooks);
   }
 
   private control(conn: Connection, c: Control): void {

@@ -53,6 +53,7 @@ export interface MarketServiceDeps {
   readonly escalate: (reason: string) => void;
   readonly schedule?: (fn: () => void) => void;
   readonly tap?: ConnectorDeps['tap'];
+  readonly onInstruments?: ConnectorDeps['onInstruments'];
 }
 
 export interface VenueHealth {
@@ -103,6 +104,7 @@ export class MarketService {
           log: (type, data) => d.log(type, actorId, data),
           escalate: d.escalate,
           ...(d.tap ? { tap: d.tap } : {}),
+          ...(d.onInstruments ? { onInstruments: d.onInstruments } : {}),
         }),
       );
     }

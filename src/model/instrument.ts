@@ -53,6 +53,12 @@ export function makeInstrument(spec: InstrumentSpec): Instrument {
   };
 }
 
+/** Returns the plain spec of an instrument (what a recording stores and makeInstrument takes). */
+export function instrumentSpec(inst: Instrument): InstrumentSpec {
+  const { id: _id, price: _p, qty: _q, ...spec } = inst;
+  return spec;
+}
+
 /** Looks up one venue's instruments by native symbol (what every parse function receives). */
 export type InstrumentLookup = (symbol: string) => Instrument | undefined;
 

@@ -5,7 +5,7 @@
 import type { PublicAdapter } from '../types.ts';
 import { BINANCE_SPOT, BINANCE_USDM, DEPTH_LEVELS_DEFAULT, type BinanceMarket } from './constants.ts';
 import { fetchDepthSnapshot, fetchExchangeInfo } from './http.ts';
-import { parseBinanceFrame } from './parse.ts';
+import { parseBinanceFrame, parseRecordedDepth } from './parse.ts';
 import { depthTopic, topicsFor } from './symbols.ts';
 import { combinedStreamUrl, methodFrames } from './ws.ts';
 
@@ -29,6 +29,7 @@ export function createBinanceAdapter(market: BinanceMarket): PublicAdapter {
     parse: parseBinanceFrame,
     fetchInstruments: (rest) => fetchExchangeInfo(rest, market),
     fetchSnapshot: (rest, inst, depth, tsRecv) => fetchDepthSnapshot(rest, market, inst, depth, tsRecv),
+    parseRecordedSnapshot: parseRecordedDepth,
   };
 }
 

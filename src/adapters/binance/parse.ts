@@ -338,3 +338,20 @@ export function parsePremiumIndex(body: unknown, tsRecv: number, lookup: Instrum
   }
   return { ok: true, value: out };
 }
+
+/** Returns the depth snapshot a recorded REST request answered (replay of `fleet record` files). */
+export function parseRecordedDepth(url: string, body: string, tsRecv: number, lookup: InstrumentLookup): BookSnapshot | undefined {
+  let u: URL;
+  let json: unknown;
+  try {
+    u = new URL(url);
+    json = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!/\/depth$/.test(u.pathname)) return undefined;
+  const inst = lookup(u.searchParams.get('symbol') ?? '');
+  if (!inst) return undefined;
+  const out = parseRestDepth(json, inst, tsRecv);
+  return out.ok ? out.value : undefined;
+}

@@ -73,6 +73,7 @@ export interface Ticker extends MarketEventBase {
   readonly openInterest?: number;
 }
 
+/** Mark and index prices are computed, not quoted: they may be fractional ticks (Scale.toTicks). */
 export interface Funding extends MarketEventBase {
   readonly kind: 'funding';
   /** Funding rate per interval as the venue's decimal string. */

@@ -63,8 +63,28 @@ export class Scale {
     return Number.isInteger(q) ? q : NaN;
   }
 
-  /** Returns the decimal string of a whole number of steps ("7.6110" style at the step's decimals). */
+  /**
+   * Returns a computed price (mark, index, mid) in steps. These are not quotes: venues state them
+   * finer than the tick (a mark of "28552.81" on a 0.10 tick), so an off-grid value is kept as
+   * fractional steps (a float, like OrderBook.mid()) instead of being rejected or rounded. NaN
+   * when the text is not a non-negative decimal. Quotes and sizes go through `toInt`.
+   */
+  toTicks(text: string): number {
+    const exact = this.toInt(text);
+    if (!Number.isNaN(exact)) return exact;
+    const d = parseDecimal(text);
+    if (!d) return NaN;
+    return d.decimals <= this.decimals
+      ? (d.units * 10 ** (this.decimals - d.decimals)) / this.units
+      : d.units / (this.units * 10 ** (d.decimals - this.decimals));
+  }
+
+  /** Returns the decimal string of a number of steps ("7.6110" style at the step's decimals); fractional steps (computed prices) print as plain decimals. */
   toText(steps: number): string {
+    if (!Number.isInteger(steps)) {
+      const v = this.toNumber(steps);
+      return `${v < 0 ? '-' : ''}${numberText(Math.abs(v))}`;
+    }
     const units = steps * this.units;
     if (this.decimals === 0) return String(units);
     const neg = units < 0;

@@ -177,3 +177,15 @@ describe('decimal helpers', () => {
     expect(parseDecimal('-1')).toBeUndefined();
   });
 });
+
+describe('computed prices (mark, index, mid)', () => {
+  it('keeps on-grid values exact and off-grid values as fractional ticks, and prints both', () => {
+    const s = new Scale('0.10');
+    expect(s.toTicks('100.20')).toBe(1002);
+    expect(s.toTicks('100.25')).toBeCloseTo(1002.5, 9);
+    expect(s.toTicks('11784.62659091')).toBeCloseTo(117846.2659091, 6);
+    expect(s.toTicks('-1')).toBeNaN();
+    expect(s.toText(1002)).toBe('100.2');
+    expect(s.toText(1002.5)).toBe('100.25');
+  });
+});

@@ -285,21 +285,11 @@ export function parse24hrTicker(data: Obj, tsRecv: number, lookup: InstrumentLoo
   return ok([{ kind: 'ticker', instrument: inst.id, tsEvent: w.E, tsRecv, last, quoteVolume24h: Number(w.q) }]);
 }
 
-/**
- * Returns a reference price (mark, index) in ticks. Binance computes these finer than the tick
- * ("11784.62659091" on a 0.10 grid), so an off-grid value is rounded to the nearest tick rather
- * than refused; a non-decimal is NaN.
- */
-function referenceTicks(inst: Instrument, s: string): number {
-  const exact = inst.price.toInt(s);
-  if (!Number.isNaN(exact) || !DECIMAL.test(s)) return exact;
-  return Math.round(Number(s) / inst.price.toNumber(1));
-}
 
 function fundingEvent(inst: Instrument, rate: string, next: number, mark: string, index: string, tsEvent: number, tsRecv: number): ParseOutcome {
   if (!SIGNED_DECIMAL.test(rate)) return bad('bad-number', `funding rate ${JSON.stringify(rate)}`);
-  const markPrice = referenceTicks(inst, mark);
-  const indexPrice = referenceTicks(inst, index);
+  const markPrice = inst.price.toTicks(mark);
+  const indexPrice = inst.price.toTicks(index);
   if (Number.isNaN(markPrice) || Number.isNaN(indexPrice)) return bad('bad-number', `mark ${mark} / index ${index}`);
   const ev: Funding = { kind: 'funding', instrument: inst.id, tsEvent, tsRecv, rate, nextFundingTime: next, markPrice, indexPrice };
   return ok([ev]);

@@ -181,6 +181,12 @@ function optional(scale: Scale, v: unknown): number | undefined {
   return typeof v === 'string' ? scale.toInt(v) : NaN;
 }
 
+/** Returns an optional computed price (mark, index) in possibly fractional ticks (Scale.toTicks). */
+function computed(scale: Scale, v: unknown): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  return typeof v === 'string' ? scale.toTicks(v) : NaN;
+}
+
 /** Returns a finite float of an optional field (volumes, open interest: scoring only). */
 function float(v: unknown): number | undefined {
   const n = typeof v === 'string' && v !== '' ? Number(v) : NaN;
@@ -223,8 +229,8 @@ export function parseBitgetTicker(p: Push, tsRecv: number): ParseOutcome {
     const next = timestamp(d.nextFundingTime ?? d.nextSettleTime);
     // Mark and index prices are often finer than the tick (113.381 on a 0.01 grid); as ticks
     // they cannot be held exactly, so an off-grid value is left out rather than rounded.
-    const mark = optional(inst.price, d.markPrice);
-    const index = optional(inst.price, d.indexPrice);
+    const mark = computed(inst.price, d.markPrice);
+    const index = computed(inst.price, d.indexPrice);
     const funding: Funding = {
       kind: 'funding',
       instrument: inst.id,

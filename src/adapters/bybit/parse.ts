@@ -4,7 +4,7 @@
  */
 import type { Instrument, InstrumentLookup } from '../../model/instrument.ts';
 import type { BookSnapshot, Funding, MarketEvent, Ticker, Trade } from '../../model/market.ts';
-import { parseDecimal, type Scale } from '../../model/scale.ts';
+
 import type { Control, FrameProblem, ParseOutcome } from '../types.ts';
 import type { BybitRestOrderbookResult, BybitWsOpResponse } from './messages.ts';
 
@@ -129,18 +129,6 @@ export function parseBybitTrades(msg: Json, tsRecv: number, lookup: InstrumentLo
   return { ok: true, events };
 }
 
-/**
- * Returns a computed price (mark, index) in ticks. These are not quotes: Bybit states them at
- * finer precision than the tick (BTCUSDT mark "28552.81" on a 0.10 tick), so an off-grid value is
- * kept as fractional ticks (a float, like OrderBook.mid()) rather than rejected. NaN when not a decimal.
- */
-export function computedTicks(scale: Scale, text: string): number {
-  const exact = scale.toInt(text);
-  if (!Number.isNaN(exact)) return exact;
-  const d = parseDecimal(text);
-  if (!d) return NaN;
-  return d.decimals <= scale.decimals ? (d.units * 10 ** (scale.decimals - d.decimals)) / scale.units : d.units / (scale.units * 10 ** (d.decimals - scale.decimals));
-}
 
 const RATE = /^-?\d+(\.\d+)?$/;
 
@@ -209,12 +197,12 @@ export function parseBybitTicker(msg: Json, tsRecv: number, lookup: InstrumentLo
       funding.nextFundingTime = t;
     }
     if (sent(d.markPrice)) {
-      const v = computedTicks(inst.price, d.markPrice);
+      const v = inst.price.toTicks(d.markPrice);
       if (Number.isNaN(v)) return fail('bad-number', `${inst.id} markPrice ${d.markPrice}`);
       funding.markPrice = v;
     }
     if (sent(d.indexPrice)) {
-      const v = computedTicks(inst.price, d.indexPrice);
+      const v = inst.price.toTicks(d.indexPrice);
       if (Number.isNaN(v)) return fail('bad-number', `${inst.id} indexPrice ${d.indexPrice}`);
       funding.indexPrice = v;
     }

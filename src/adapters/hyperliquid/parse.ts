@@ -5,7 +5,7 @@
  */
 import type { Instrument, InstrumentLookup } from '../../model/instrument.ts';
 import type { BookSnapshot, Funding, MarketEvent, Ticker, Trade } from '../../model/market.ts';
-import { parseDecimal, type Scale } from '../../model/scale.ts';
+
 import type { Control, FrameProblem, ParseOutcome } from '../types.ts';
 import { HYPERLIQUID_IGNORED_CHANNELS } from './constants.ts';
 
@@ -118,18 +118,6 @@ export function parseHyperliquidTrades(data: unknown, tsRecv: number, lookup: In
   return { ok: true, events };
 }
 
-/**
- * Returns a computed price (mid, mark, oracle) in ticks. The mid of two adjacent prices falls
- * half-way between ticks and mark/oracle prices are not quotes, so an off-grid value is kept as
- * fractional ticks (a float, like OrderBook.mid()) rather than rejected. NaN when not a decimal.
- */
-export function computedTicks(scale: Scale, text: string): number {
-  const exact = scale.toInt(text);
-  if (!Number.isNaN(exact)) return exact;
-  const d = parseDecimal(text);
-  if (!d) return NaN;
-  return d.decimals <= scale.decimals ? (d.units * 10 ** (scale.decimals - d.decimals)) / scale.units : d.units / (scale.units * 10 ** (d.decimals - scale.decimals));
-}
 
 /**
  * Parses `allMids` into one ticker per known instrument with `last` = the mid (the venue's only
@@ -143,7 +131,7 @@ export function parseHyperliquidAllMids(data: unknown, tsRecv: number, lookup: I
     const inst = lookup(coin);
     if (!inst) continue;
     const mid = data.mids[coin];
-    const last = typeof mid === 'string' ? computedTicks(inst.price, mid) : NaN;
+    const last = typeof mid === 'string' ? inst.price.toTicks(mid) : NaN;
     if (Number.isNaN(last)) return fail('bad-number', `${inst.id} mid ${String(mid)}`);
     events.push({ kind: 'ticker', instrument: inst.id, tsEvent: tsRecv, tsRecv, last });
   }
@@ -162,8 +150,8 @@ export function parseHyperliquidActiveAssetCtx(data: unknown, tsRecv: number, lo
   const ctx = data.ctx;
   if (typeof ctx.funding !== 'string' || typeof ctx.markPx !== 'string' || typeof ctx.oraclePx !== 'string') return fail('missing-field', 'activeAssetCtx ctx.funding/markPx/oraclePx');
   if (!RATE.test(ctx.funding)) return fail('bad-number', `${inst.id} funding ${ctx.funding}`);
-  const markPrice = computedTicks(inst.price, ctx.markPx);
-  const indexPrice = computedTicks(inst.price, ctx.oraclePx);
+  const markPrice = inst.price.toTicks(ctx.markPx);
+  const indexPrice = inst.price.toTicks(ctx.oraclePx);
   if (Number.isNaN(markPrice) || Number.isNaN(indexPrice)) return fail('bad-number', `${inst.id} markPx ${ctx.markPx} oraclePx ${ctx.oraclePx}`);
   const funding: Funding = { kind: 'funding', instrument: inst.id, tsEvent: tsRecv, tsRecv, rate: ctx.funding, nextFundingTime: (Math.floor(tsRecv / HOUR_MS) + 1) * HOUR_MS, markPrice, indexPrice };
   const ticker: Mutable<Ticker> = { kind: 'ticker', instrument: inst.id, tsEvent: tsRecv, tsRecv };

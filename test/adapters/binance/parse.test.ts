@@ -118,10 +118,11 @@ describeFixtures('binance parse: fixture table', () => {
     expect(out).toEqual({ ok: true, events: [], control: { kind: 'ignored', what: 'forceOrder' } });
   });
 
-  it('mark and index finer than the tick round to the nearest tick (real BTCUSDT 0.10 grid)', () => {
+  it('mark and index finer than the tick stay fractional ticks, not rounded (real BTCUSDT 0.10 grid)', () => {
     const [ev] = events(binanceUsdmAdapter.parse(usdm('ws-mark-price-update.docs.json'), TS, lookupOf(...exchangeInfoInstruments())));
-    expect(ev).toMatchObject({ kind: 'funding', rate: '0.00038167', indexPrice: 117846 });
-    expect(Math.abs((ev as { markPrice: number }).markPrice - 117941.5)).toBeLessThanOrEqual(0.5);
+    expect(ev).toMatchObject({ kind: 'funding', rate: '0.00038167' });
+    expect((ev as { markPrice: number }).markPrice).toBeCloseTo(117941.5, 6);
+    expect((ev as { indexPrice: number }).indexPrice).toBeCloseTo(117846.2659091, 6);
   });
 
   it('REST depth (usdm docs): lastUpdateId → seq, E → tsEvent', () => {

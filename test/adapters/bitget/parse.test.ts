@@ -174,8 +174,9 @@ describeFixtures('bitget parse: fixtures', () => {
       kind: 'ticker', instrument: 'bitget:STORJUSDT', tsEvent: 1730332823155, tsRecv: 7, bidPrice: 4705, bidQty: 13673, askPrice: 4708, askQty: 25353, last: 4706,
       quoteVolume24h: 1355483.45089, openInterest: 8572031.1,
     });
-    // indexPrice 0.47080586 is finer than the 0.0001 tick: left out rather than rounded.
-    expect(funding).toEqual({ kind: 'funding', instrument: 'bitget:STORJUSDT', tsEvent: 1730332823155, tsRecv: 7, rate: '0.0001', nextFundingTime: 1730361600000, markPrice: 4705 });
+    // indexPrice 0.47080586 is finer than the 0.0001 tick: kept as fractional ticks (a computed price).
+    expect(funding).toMatchObject({ kind: 'funding', instrument: 'bitget:STORJUSDT', tsEvent: 1730332823155, tsRecv: 7, rate: '0.0001', nextFundingTime: 1730361600000, markPrice: 4705 });
+    expect(funding.indexPrice).toBeCloseTo(4708.0586, 6);
   });
 
   it('v2 spot: a trade keeps the taker side and id; the same name under SPOT is the `_SPBL` instrument', () => {
@@ -207,7 +208,9 @@ describeFixtures('bitget parse: fixtures', () => {
     expect(dash).toMatchObject({ price: 11337, qty: 95, aggressor: 'buy', tradeId: '1649290104884:113.37:0.95:buy' });
     const [ticker, funding] = events(parse(messageText(lines[1]!))) as [Ticker, Funding];
     expect(ticker).toMatchObject({ instrument: 'bitget:DASHUSDT', last: 11337, bidPrice: 11336, askPrice: 11341, bidQty: undefined, tsEvent: 1649290077309 });
-    // markPrice 113.381 and indexPrice 113.427 are finer than the 0.01 tick: left out.
-    expect(funding).toEqual({ kind: 'funding', instrument: 'bitget:DASHUSDT', tsEvent: 1649290077309, tsRecv: 7, rate: '-0.000100', nextFundingTime: 1649314800000 });
+    // markPrice 113.381 and indexPrice 113.427 are finer than the 0.01 tick: fractional ticks.
+    expect(funding).toMatchObject({ kind: 'funding', instrument: 'bitget:DASHUSDT', tsEvent: 1649290077309, tsRecv: 7, rate: '-0.000100', nextFundingTime: 1649314800000 });
+    expect(funding.markPrice).toBeCloseTo(11338.1, 6);
+    expect(funding.indexPrice).toBeCloseTo(11342.7, 6);
   });
 });

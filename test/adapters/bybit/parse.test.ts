@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bybitLinearAdapter } from '../../../src/adapters/bybit/index.ts';
-import { computedTicks, parseBybitRestOrderbook } from '../../../src/adapters/bybit/parse.ts';
+import { parseBybitRestOrderbook } from '../../../src/adapters/bybit/parse.ts';
 import { bybitInstrumentSpec, isBybitUsdtPerp } from '../../../src/adapters/bybit/symbols.ts';
 import type { BybitRestEnvelope, BybitRestInstrumentsResult, BybitRestOrderbookResult } from '../../../src/adapters/bybit/messages.ts';
 import type { ParseOutcome } from '../../../src/adapters/types.ts';
@@ -83,10 +83,10 @@ describe('bybit parse: bad input and control frames', () => {
 
   it('keeps computed prices between ticks as fractional ticks', () => {
     const s = new Scale('0.10');
-    expect(computedTicks(s, '28552.80')).toBe(285528);
-    expect(computedTicks(s, '28552.81')).toBeCloseTo(285528.1, 9);
-    expect(computedTicks(new Scale('0.5'), '10.3')).toBeCloseTo(20.6, 9);
-    expect(computedTicks(s, 'x')).toBeNaN();
+    expect(s.toTicks('28552.80')).toBe(285528);
+    expect(s.toTicks('28552.81')).toBeCloseTo(285528.1, 9);
+    expect(new Scale('0.5').toTicks('10.3')).toBeCloseTo(20.6, 9);
+    expect(s.toTicks('x')).toBeNaN();
   });
 });
 

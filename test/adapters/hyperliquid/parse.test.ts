@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hyperliquidAdapter } from '../../../src/adapters/hyperliquid/index.ts';
 import type { HyperliquidRestMeta } from '../../../src/adapters/hyperliquid/messages.ts';
-import { computedTicks, parseHyperliquidAllMids, parseHyperliquidL2Book } from '../../../src/adapters/hyperliquid/parse.ts';
+import { parseHyperliquidAllMids, parseHyperliquidL2Book } from '../../../src/adapters/hyperliquid/parse.ts';
 import { hyperliquidInstrumentSpec, hyperliquidPerpTick, hyperliquidSubscription, hyperliquidTopicOf } from '../../../src/adapters/hyperliquid/symbols.ts';
 import type { ParseOutcome } from '../../../src/adapters/types.ts';
 import { makeInstrument, type Instrument, type InstrumentLookup } from '../../../src/model/instrument.ts';
@@ -52,8 +52,8 @@ describe('hyperliquid grid and topics', () => {
   });
 
   it('computed prices off the grid are fractional ticks', () => {
-    expect(computedTicks(new Scale('0.000001'), '0.0015655')).toBeCloseTo(1565.5, 9);
-    expect(computedTicks(new Scale('0.1'), '80868.5')).toBe(808685);
+    expect(new Scale('0.000001').toTicks('0.0015655')).toBeCloseTo(1565.5, 9);
+    expect(new Scale('0.1').toTicks('80868.5')).toBe(808685);
   });
 });
 

@@ -12,6 +12,8 @@ import type { BookStatus, BookSync, SyncOutcome } from './bookSync.ts';
 import { TradeTape } from './tape.ts';
 import { CANDLE_INTERVALS, Candles, type Candle, type CandleInterval } from './candles.ts';
 
+const CANDLE_GRACE_MS = 2000;
+
 export interface InstrumentFeed {
   readonly instrument: Instrument;
   /** The book decisions read: the sync of the connection currently feeding this instrument. */
@@ -152,7 +154,9 @@ export class MarketData {
         this.status$.next({ instrument: s.instrument, from: 'synced', to: 'stale', reason: 'stale', detail: s.detail });
         n++;
       }
-      f.candles.closeUpTo(now);
+      // Quiet windows close on our clock, with a grace for venue latency and clock skew, so a
+      // trade still in flight is not turned away as late.
+      f.candles.closeUpTo(now - CANDLE_GRACE_MS);
     }
     return n;
   }

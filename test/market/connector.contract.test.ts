@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { VENUE_IDS } from '../../src/config/schema.ts';
+import { bybitLinearAdapter } from '../../src/adapters/bybit/index.ts';
 import { eventually } from '../integration/daemon.process.ts';
 import { compareTop, startHarness, type Harness } from './venueHarness.ts';
 
@@ -100,6 +101,48 @@ describe.each(VENUE_IDS)('%s public contract', (venue) => {
 });
 
 describe('connector outage and planned reconnect', () => {
+  it('spreads a universe over several connections and reconnects only the one that failed', async () => {
+    const perInstrument = bybitLinearAdapter.topics({ symbol: 'BTCUSDT' } as never, 50).length;
+    const narrow = { ...bybitLinearAdapter, limits: { ...bybitLinearAdapter.limits, maxTopicsPerConnection: perInstrument } };
+    h = await startHarness('bybit-linear', (c) => c, narrow);
+    const x = h;
+    await eventually(async () => x.host.state('connector:bybit-linear') === 'live' && synced(x), 'live');
+    const conns = x.service.connectors.get('bybit-linear')!.connections();
+    expect(conns).toHaveLength(2);
+    expect(x.server.connections.size).toBe(2);
+    const [victim, survivor] = conns as [(typeof conns)[0], (typeof conns)[0]];
+    const victimInst = [...victim.books.keys()][0]!;
+    const survivorInst = [...survivor.books.keys()][0]!;
+    const statuses: string[] = [];
+    const sub = x.service.market.status$.subscribe((s) => statuses.push(`${s.instrument}:${s.to}`));
+    const serverSide = [...x.server.connections].find((c) => c.topics.has(`orderbook.50.${victimInst.split(':')[1]}`))!;
+    serverSide.ws.terminate();
+    await eventually(async () => x.host.state('connector:bybit-linear') === 'live' && synced(x) && statuses.includes(`${victimInst}:synced`), 'reconnected');
+    sub.unsubscribe();
+    expect(statuses).toContain(`${victimInst}:resyncing`);
+    expect(statuses.some((s) => s.startsWith(`${survivorInst}:`))).toBe(false);
+    expect(x.service.connectors.get('bybit-linear')!.connections()).toContain(survivor);
+    x.publish(10);
+    await matches(x, 'both books equal after the partial reconnect');
+  });
+
+  it('survives a socket closed in the middle of a frame', async () => {
+    h = await startHarness('okx');
+    const x = h;
+    await eventually(async () => x.host.state('connector:okx') === 'live' && synced(x), 'live');
+    for (const c of x.server.connections) {
+      const socket = (c.ws as unknown as { _socket: import('node:net').Socket })._socket;
+      // a text frame header announcing 256 bytes, then only a few of them, then the socket dies
+      socket.write(Buffer.from([0x81, 0x7e, 0x01, 0x00, 0x7b, 0x22, 0x61]));
+      socket.destroy();
+    }
+    await eventually(async () => x.events.some((e) => e.type === 'connector.disconnected'), 'disconnect seen');
+    await eventually(async () => x.host.state('connector:okx') === 'live' && synced(x), 'live again');
+    x.publish(10);
+    await matches(x, 'books equal after the torn frame');
+    expect(x.service.health()[0]!.problems['malformed-json'] ?? 0).toBe(0);
+  });
+
   it('goes down after the configured outage and asks for risk off once', async () => {
     h = await startHarness('bybit-linear');
     const x = h;

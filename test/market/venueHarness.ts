@@ -10,6 +10,7 @@ import { silentLogger } from '../../src/core/logger.ts';
 import { seededRng, type Rng } from "../../src/core/rng.ts";
 import type { InstrumentSpec } from '../../src/model/instrument.ts';
 import { PUBLIC_ADAPTERS } from '../../src/adapters/registry.ts';
+import type { PublicAdapter } from '../../src/adapters/types.ts';
 import { MarketService, plainActorHost, type ActorHost } from '../../src/market/service.ts';
 import type { SimVenueServer, PriceLevel } from '../../src/sim/protocolServer.ts';
 import { createBinanceSpotSimServer, createBinanceUsdmSimServer } from '../../src/sim/venues/binance.ts';
@@ -111,7 +112,7 @@ export interface Harness {
 }
 
 /** Starts a simulated venue and the market service connected to it. */
-export async function startHarness(venue: VenueId, configure: (c: FleetConfig) => FleetConfig = (c) => c): Promise<Harness> {
+export async function startHarness(venue: VenueId, configure: (c: FleetConfig) => FleetConfig = (c) => c, adapter?: PublicAdapter): Promise<Harness> {
   const { specs, server: make } = VENUE_CASES[venue];
   const server = await make(specs).listen();
   const walks = specs.map((s, i) => new BookWalk(s, 1000 + i));
@@ -129,7 +130,7 @@ export async function startHarness(venue: VenueId, configure: (c: FleetConfig) =
   const service = new MarketService({
     config,
     venues: [venue],
-    adapters: PUBLIC_ADAPTERS,
+    adapters: adapter ? { ...PUBLIC_ADAPTERS, [venue]: adapter } : PUBLIC_ADAPTERS,
     clock,
     logger: silentLogger(),
     host,

@@ -66,6 +66,8 @@ export class VenueConnector {
   /** The connection feeding each group (by group key). */
   private readonly live = new Map<string, Connection>();
   private readonly rotations = new Map<string, Connection>();
+  /** After a failed planned reconnect, the next attempt waits (by group key). */
+  private readonly rotationRetryAt = new Map<string, number>();
   private readonly snapshots: SnapshotQueue;
   private heartbeatTimer: TimerHandle | undefined;
   private outageTimer: TimerHandle | undefined;
@@ -236,6 +238,7 @@ export class VenueConnector {
     this.snapshots.forget(conn);
     if (conn.replacing) {
       if (this.rotations.get(g.key) === conn) this.rotations.delete(g.key);
+      this.rotationRetryAt.set(g.key, this.d.clock.now() + ROTATION_TIMEOUT_MS);
       this.d.logger.warn({ venue: this.d.venue, conn: conn.id, reason }, 'replacement connection failed; the current one stays');
       return;
     }
@@ -332,7 +335,7 @@ export class VenueConnector {
       if (rot) {
         rot.heartbeat(now);
         if (now - rot.openedAt > ROTATION_TIMEOUT_MS && rot.state !== 'opening') rot.close('replacement did not sync in time');
-      } else if (c.state === 'subscribed' && now - c.openedAt >= lifetime) {
+      } else if (c.state === 'subscribed' && now - c.openedAt >= lifetime && now >= (this.rotationRetryAt.get(key) ?? 0)) {
         this.rotate(key, c);
       }
     }

@@ -11,7 +11,7 @@ const USAGE = `usage:
   ${AUDIT_USAGE}
   ${RECORD_USAGE}
   ${REPLAY_USAGE}
-  fleet bench [--only start,crash,append,audit]
+  fleet bench [--only start,crash,append,audit,market,memory]
 `;
 
 const BAD_INPUT: readonly string[] = [ErrorCodes.BAD_ARGUMENTS, ErrorCodes.CONFIG_INVALID, ErrorCodes.CONFIG_UNREADABLE];

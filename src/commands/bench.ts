@@ -12,14 +12,18 @@ import { benchStartActors } from '../bench/startActors.ts';
 import { benchRestoreCrashed } from '../bench/restoreCrashed.ts';
 import { benchEventLogAppend } from '../bench/eventLogAppend.ts';
 import { benchAuditQuery } from '../bench/auditQuery.ts';
+import { benchMarketParse } from '../bench/marketParse.ts';
+import { benchBookMemory } from '../bench/bookMemory.ts';
 
-export const BENCH_USAGE = 'fleet bench [--only start,crash,append,audit]';
+export const BENCH_USAGE = 'fleet bench [--only start,crash,append,audit,market,memory]';
 
 const MEASUREMENTS: readonly { name: string; run: () => Promise<Row[]> }[] = [
   { name: 'start', run: benchStartActors },
   { name: 'crash', run: benchRestoreCrashed },
   { name: 'append', run: benchEventLogAppend },
   { name: 'audit', run: benchAuditQuery },
+  { name: 'market', run: benchMarketParse },
+  { name: 'memory', run: benchBookMemory },
 ];
 
 /** Runs `fleet bench`; returns the exit code. */

@@ -128,7 +128,8 @@ export class BookSync {
       return 'ignored';
     }
     this.book.clear();
-    this.fill(ev);
+    this.counters.missingDeletes += this.book.loadSnapshot(ev.bids, ev.asks, ev.raw);
+    this.counters.applied++;
     this.seq = ev.seq;
     this.hasSnapshot = true;
     if (this.buffering) {

@@ -6,7 +6,16 @@
 
 const MAX_HEIGHT = 16;
 
-class Level {
+/** A level as readers see it: follow `next[0]` for the next worse level (null at the end). */
+export interface BookLevel {
+  readonly price: number;
+  readonly qty: number;
+  readonly pxRaw: string | undefined;
+  readonly qtyRaw: string | undefined;
+  readonly next: readonly (BookLevel | null)[];
+}
+
+class Level implements BookLevel {
   next: (Level | null)[];
   constructor(
     /** Sort key: the price for asks, minus the price for bids, so both sides ascend from best. */
@@ -17,7 +26,8 @@ class Level {
     public pxRaw: string | undefined,
     public qtyRaw: string | undefined,
   ) {
-    this.next = new Array<Level | null>(height).fill(null);
+    // Packed literals for the common heights (3 in 4 levels have height 1): no holey array.
+    this.next = height === 1 ? [null] : height === 2 ? [null, null] : new Array<Level | null>(height).fill(null);
   }
 }
 
@@ -54,9 +64,47 @@ export class BookSide {
     return true;
   }
 
+  /**
+   * Fills an empty side from flat [ticks, lots, …] pairs (a snapshot). Venues send levels best
+   * first, so each one is appended at the tail without a search; a level out of that order falls
+   * back to the ordinary insert. Returns false when the side was not empty (nothing done).
+   */
+  load(flat: readonly number[], raw?: readonly string[]): boolean {
+    if (this.byPrice.size !== 0) return false;
+    const tails = this.path;
+    for (let lvl = 0; lvl < MAX_HEIGHT; lvl++) tails[lvl] = this.head;
+    let lastKey = -Infinity;
+    let ordered = true;
+    for (let i = 0; i < flat.length; i += 2) {
+      const price = flat[i]!;
+      const qty = flat[i + 1]!;
+      const key = this.isBid ? -price : price;
+      if (!ordered || key <= lastKey || qty === 0) {
+        if (ordered && qty !== 0) ordered = false; // the tails are no longer the insertion path
+        this.set(price, qty, raw?.[i], raw?.[i + 1]);
+        continue;
+      }
+      const h = this.randomHeight();
+      if (h > this.height) this.height = h;
+      const level = new Level(key, price, qty, h, raw?.[i], raw?.[i + 1]);
+      for (let lvl = 0; lvl < h; lvl++) {
+        tails[lvl]!.next[lvl] = level;
+        tails[lvl] = level;
+      }
+      this.byPrice.set(price, level);
+      lastKey = key;
+    }
+    return true;
+  }
+
   /** Returns the size at a price, 0 when there is no level. */
   qtyAt(price: number): number {
     return this.byPrice.get(price)?.qty ?? 0;
+  }
+
+  /** Returns the best level, to walk with `level.next[0]` without a callback (the checksum's hot loop). */
+  first(): BookLevel | null {
+    return this.head.next[0] ?? null;
   }
 
   /** Returns the best price, NaN when the side is empty. */
@@ -179,6 +227,14 @@ export class OrderBook {
   clear(): void {
     this.bids.clear();
     this.asks.clear();
+  }
+
+  /** Fills both (empty) sides from a snapshot's levels; falls back to applyLevels on a non-empty side. */
+  loadSnapshot(bids: readonly number[], asks: readonly number[], raw?: { readonly bids: readonly string[]; readonly asks: readonly string[] }): number {
+    let missing = 0;
+    if (!this.bids.load(bids, raw?.bids)) missing += this.applyLevels(this.bids, bids, raw?.bids);
+    if (!this.asks.load(asks, raw?.asks)) missing += this.applyLevels(this.asks, asks, raw?.asks);
+    return missing;
   }
 
   /** Applies flat [ticks, lots, …] pairs to one side (raw strings alongside when kept). */

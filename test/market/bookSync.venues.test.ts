@@ -126,3 +126,21 @@ describe('BookSync hyperliquid (full books)', () => {
     expect(sync.book.bids.size).toBe(0);
   });
 });
+
+describe('book checksum', () => {
+  it('equals zlib.crc32 of the checksum text for books of every shape, raw strings kept exactly', async () => {
+    const { crc32 } = await import('node:zlib');
+    const { OrderBook } = await import('../../src/market/orderBook.ts');
+    const { bookChecksum, checksumText } = await import('../../src/market/checksum.ts');
+    for (const [nb, na] of [[0, 0], [1, 0], [0, 3], [5, 30], [30, 30], [40, 2]] as const) {
+      const book = new OrderBook('x');
+      for (let i = 0; i < nb; i++) book.bids.set(1000 - i, i + 1, `${(100 - i / 10).toFixed(2)}`, `${i + 1}.0`);
+      for (let i = 0; i < na; i++) book.asks.set(1001 + i, i + 2, `${(100.1 + i / 10).toFixed(2)}`, `${i + 2}.50`);
+      const text = checksumText(book, 25)!;
+      expect(bookChecksum(book, 25)).toBe(crc32(text) | 0);
+    }
+    const bare = new OrderBook('y');
+    bare.bids.set(1, 1);
+    expect(bookChecksum(bare)).toBeUndefined();
+  });
+});

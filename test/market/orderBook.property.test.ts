@@ -224,3 +224,37 @@ describe('OrderBook edge cases', () => {
     expect(seen).toEqual([10, 9]);
   });
 });
+
+describe('snapshot load', () => {
+  it('builds the same book as level-by-level sets, whether the levels come best first or not', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 5000 }), { maxLength: 300 }), fc.boolean(), fc.boolean(), (prices, isBid, sorted) => {
+        const levels = sorted ? [...prices].sort((a, b) => (isBid ? b - a : a - b)) : prices;
+        const flat = levels.flatMap((p) => [p, (p % 7) + 1]);
+        const loaded = new OrderBook('a');
+        const side = isBid ? loaded.bids : loaded.asks;
+        expect(side.load(flat)).toBe(true);
+        const setOne = new OrderBook('b');
+        const ref = isBid ? setOne.bids : setOne.asks;
+        for (let i = 0; i < flat.length; i += 2) ref.set(flat[i]!, flat[i + 1]!);
+        const all = (s: typeof side) => {
+          const out: number[] = [];
+          s.forEach(Infinity, (p, q) => void out.push(p, q));
+          return out;
+        };
+        expect(all(side)).toEqual(all(ref));
+        expect(side.size).toBe(ref.size);
+        // later updates still work on a loaded side
+        if (levels.length > 0) {
+          side.set(levels[0]!, 0);
+          ref.set(levels[0]!, 0);
+          side.set(9999, 3);
+          ref.set(9999, 3);
+          expect(all(side)).toEqual(all(ref));
+        }
+        expect(side.load(flat)).toBe(side.size === 0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

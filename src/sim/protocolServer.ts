@@ -166,6 +166,14 @@ export class SimVenueServer {
     return [...this.connections].filter((c) => c.topics.has(topic));
   }
 
+  /** Sends the frame `make` builds to every connection subscribed to `topic`; builds nothing when none is. */
+  push(topic: string, make: () => string): void {
+    const subs = this.subscribers(topic);
+    if (subs.length === 0) return;
+    const frame = make();
+    for (const c of subs) c.send(frame);
+  }
+
   async listen(port = 0): Promise<this> {
     this.http = createServer((req, res) => this.onHttp(req, res));
     this.wss = new WebSocketServer({ server: this.http });

@@ -4,8 +4,9 @@
  * problem, never an exception; levels go straight into flat [ticks, lots, …] arrays.
  */
 import type { Instrument, InstrumentLookup } from '../../model/instrument.ts';
-import type { BookDelta, BookSnapshot, Funding, MarketEvent, Ticker, Trade } from '../../model/market.ts';
-import type { Control, FrameProblem, ParseOutcome } from '../types.ts';
+import type { BookDelta, BookSnapshot, Funding, MarketEvent, Ticker } from '../../model/market.ts';
+import { control, fail, isFailure, isObject, notAnObject, NOT_JSON, ok, parseJson, readBook, SIGNED_DECIMAL, tradeOf, type Failure, type Json } from '../parseKit.ts';
+import type { ParseOutcome } from '../types.ts';
 import { IGNORED_EVENTS } from './constants.ts';
 import type {
   BinanceRestDepth,
@@ -22,23 +23,20 @@ import type {
 } from './messages.ts';
 import { symbolOfTopic } from './symbols.ts';
 
-type Obj = Record<string, unknown>;
-type Problem = { readonly ok: false; readonly problem: FrameProblem; readonly detail: string };
 /** The result of parsing one REST body. */
-export type Parsed<T> = { readonly ok: true; readonly value: T } | Problem;
+export type Parsed<T> = { readonly ok: true; readonly value: T } | Failure;
 
 /** Partial-book streams (`btcusdt@depth5`, `@depth20@100ms`): each message is a top-N snapshot. */
 const PARTIAL_DEPTH = /@depth(5|10|20)(@|$)/;
-const SIGNED_DECIMAL = /^-?\d+(\.\d+)?$/;
 const DECIMAL = /^\d+(\.\d+)?$/;
 
-// Required fields per message (numbers, then strings), kept as constants off the hot path.
+// Required fields per message (numbers, then strings, then booleans), kept as constants off the hot path.
+const NONE: readonly string[] = [];
 const DEPTH_NUMS = ['E', 'U', 'u'];
 const PARTIAL_NUMS = ['E', 'u'];
 const SYMBOL = ['s'];
-const AGG_NUMS = ['a', 'T'];
-const TRADE_NUMS = ['t', 'T'];
 const TRADE_STRS = ['s', 'p', 'q'];
+const BUYER_MAKER = ['m'];
 const TICKER_NUMS = ['u'];
 const TICKER_STRS = ['s', 'b', 'B', 'a', 'A'];
 const DAY_NUMS = ['E'];
@@ -48,32 +46,37 @@ const MARK_STRS = ['s', 'p', 'i', 'r'];
 const PREMIUM_NUMS = ['nextFundingTime', 'time'];
 const PREMIUM_STRS = ['symbol', 'markPrice', 'indexPrice', 'lastFundingRate'];
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The two trade payloads differ only in their name and the field holding the trade id. */
+const AGG_TRADE = { what: 'aggTrade', id: 'a', nums: ['a', 'T'] } as const;
+const SPOT_TRADE = { what: 'trade', id: 't', nums: ['t', 'T'] } as const;
+
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
-const bad = (problem: FrameProblem, detail: string): Problem => ({ ok: false, problem, detail });
-const ok = (events: readonly MarketEvent[], control?: Control): ParseOutcome => (control ? { ok: true, events, control } : { ok: true, events });
 
-/** Returns the first field of `nums` (numbers) or `strs` (strings) that `o` lacks or holds with another type. */
-function missing(o: Obj, nums: readonly string[], strs: readonly string[]): string | undefined {
+/** Returns the first field of `nums` (numbers), `strs` (strings) or `bools` that `o` lacks or holds with another type. */
+function missing(o: Json, nums: readonly string[], strs: readonly string[], bools: readonly string[] = NONE): string | undefined {
   for (const k of nums) if (!isNum(o[k])) return k;
   for (const k of strs) if (!isStr(o[k])) return k;
+  for (const k of bools) if (typeof o[k] !== 'boolean') return k;
   return undefined;
+}
+
+/** Returns the instrument a payload names in `s` once it holds its required fields, or the first problem. */
+function instrumentFor(data: Json, what: string, lookup: InstrumentLookup, nums: readonly string[], strs: readonly string[], bools?: readonly string[]): Instrument | Failure {
+  const miss = missing(data, nums, strs, bools);
+  if (miss) return fail('missing-field', `${what}.${miss}`);
+  const symbol = data.s as string;
+  return lookup(symbol) ?? fail('unknown-instrument', symbol);
 }
 
 /** Turns one Binance text frame into events or a control message; never throws. */
 export function parseBinanceFrame(text: string, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch (e) {
-    return bad('malformed-json', e instanceof Error ? e.message : 'not JSON');
-  }
-  if (!isObj(msg)) return bad('unknown-type', 'frame is not a JSON object');
-  if (isStr(msg.stream) && isObj(msg.data)) return parseStreamData(msg.data, msg.stream, tsRecv, lookup);
+  const msg = parseJson(text);
+  if (!isObject(msg)) return notAnObject(msg, text);
+  if (isStr(msg.stream) && isObject(msg.data)) return parseStreamData(msg.data, msg.stream, tsRecv, lookup);
   if (isStr(msg.stream) && Array.isArray(msg.data)) return parseAllMarket(msg.data as unknown[], msg.stream, tsRecv, lookup);
   if ('result' in msg && 'id' in msg) return parseResult(msg as unknown as BinanceWsResult);
-  if (isObj(msg.error) || (isNum(msg.code) && isStr(msg.msg))) return parseWsError(msg as BinanceWsError);
+  if (isObject(msg.error) || (isNum(msg.code) && isStr(msg.msg))) return parseWsError(msg as BinanceWsError);
   // A raw stream (`/ws/<stream>`) sends the payload without the wrapper.
   return parseStreamData(msg, undefined, tsRecv, lookup);
 }
@@ -85,7 +88,7 @@ export function parseBinanceFrame(text: string, tsRecv: number, lookup: Instrume
 function parseAllMarket(items: unknown[], stream: string, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
   const events: MarketEvent[] = [];
   for (const item of items) {
-    if (!isObj(item)) return bad('unknown-type', `${stream} entry is not an object`);
+    if (!isObject(item)) return fail('unknown-type', `${stream} entry is not an object`);
     const out = parseStreamData(item, undefined, tsRecv, lookup);
     if (!out.ok) {
       if (out.problem === 'unknown-instrument') continue;
@@ -97,16 +100,16 @@ function parseAllMarket(items: unknown[], stream: string, tsRecv: number, lookup
 }
 
 function parseResult(msg: BinanceWsResult): ParseOutcome {
-  return ok([], { kind: 'ack', ok: true, detail: `id=${String(msg.id)}` });
+  return control({ kind: 'ack', ok: true, detail: `id=${String(msg.id)}` });
 }
 
 function parseWsError(msg: BinanceWsError): ParseOutcome {
   const err = msg.error ?? { code: msg.code, msg: msg.msg };
   const id = msg.id === undefined ? '' : ` (id=${String(msg.id)})`;
-  return ok([], { kind: 'error', code: String(err.code), message: `${String(err.msg)}${id}` });
+  return control({ kind: 'error', code: String(err.code), message: `${String(err.msg)}${id}` });
 }
 
-function parseStreamData(data: Obj, stream: string | undefined, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
+function parseStreamData(data: Json, stream: string | undefined, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
   const e = data.e;
   switch (e) {
     case 'depthUpdate':
@@ -123,7 +126,7 @@ function parseStreamData(data: Obj, stream: string | undefined, tsRecv: number, 
     case '24hrTicker':
       return parse24hrTicker(data, tsRecv, lookup);
     case 'serverShutdown':
-      return ok([], { kind: 'error', code: 'serverShutdown', message: 'the server is about to shut down; reconnect' });
+      return control({ kind: 'error', code: 'serverShutdown', message: 'the server is about to shut down; reconnect' });
     case undefined:
       // Spot bookTicker and spot partial depth carry no event type: tell them by stream or shape.
       if (stream?.endsWith('@bookTicker') || (stream === undefined && 'u' in data && 'B' in data && 'A' in data)) {
@@ -132,53 +135,20 @@ function parseStreamData(data: Obj, stream: string | undefined, tsRecv: number, 
       if (stream !== undefined && PARTIAL_DEPTH.test(stream) && 'lastUpdateId' in data) {
         return parsePartialDepthSpot(data, symbolOfTopic(stream), tsRecv, lookup);
       }
-      return bad('unknown-type', 'payload without an event type');
+      return fail('unknown-type', 'payload without an event type');
     default:
-      if (isStr(e) && IGNORED_EVENTS.has(e)) return ok([], { kind: 'ignored', what: e });
-      return bad('unknown-type', `event type ${JSON.stringify(e)}`);
+      if (isStr(e) && IGNORED_EVENTS.has(e)) return control({ kind: 'ignored', what: e });
+      return fail('unknown-type', `event type ${JSON.stringify(e)}`);
   }
-}
-
-/**
- * Appends [[px, qty], …] to `out` as flat ticks and lots; returns a problem for a bad shape or a
- * price or size that is not a decimal on the instrument's grid.
- */
-function flatLevels(levels: unknown, inst: Instrument, side: string, out: number[]): Problem | undefined {
-  if (!Array.isArray(levels)) return bad('missing-field', `${side} is not a list`);
-  for (const lv of levels as unknown[]) {
-    if (!Array.isArray(lv) || !isStr(lv[0]) || !isStr(lv[1])) return bad('missing-field', `${side} level ${JSON.stringify(lv)}`);
-    const px = inst.price.toInt(lv[0]);
-    const qty = inst.qty.toInt(lv[1]);
-    if (Number.isNaN(px) || Number.isNaN(qty)) return bad('bad-number', `${side} level ${lv[0]} x ${lv[1]} off ${inst.tickSize} / ${inst.lotSize}`);
-    out.push(px, qty);
-  }
-  return undefined;
-}
-
-function instrumentOf(symbol: string, lookup: InstrumentLookup): Instrument | Problem {
-  return lookup(symbol) ?? bad('unknown-instrument', symbol);
-}
-
-function isProblem(v: object): v is Problem {
-  return (v as { ok?: unknown }).ok === false;
-}
-
-/** Returns both sides of a book message as flat arrays, or the first problem found. */
-function bookLevels(data: Obj, inst: Instrument, bidKey: string, askKey: string): { bids: number[]; asks: number[] } | Problem {
-  const bids: number[] = [];
-  const asks: number[] = [];
-  return flatLevels(data[bidKey], inst, 'bids', bids) ?? flatLevels(data[askKey], inst, 'asks', asks) ?? { bids, asks };
 }
 
 /** Parses a diff depth update: seq = u, firstSeq = U, prevSeq = pu (futures only). */
-export function parseDepthUpdate(data: Obj, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
-  const miss = missing(data, DEPTH_NUMS, SYMBOL);
-  if (miss) return bad('missing-field', `depthUpdate.${miss}`);
+export function parseDepthUpdate(data: Json, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
+  const inst = instrumentFor(data, 'depthUpdate', lookup, DEPTH_NUMS, SYMBOL);
+  if (isFailure(inst)) return inst;
   const w = data as unknown as BinanceWsDepthUpdate;
-  const inst = instrumentOf(w.s, lookup);
-  if (isProblem(inst)) return inst;
-  const lv = bookLevels(data, inst, 'b', 'a');
-  if (isProblem(lv)) return lv;
+  const lv = readBook(data.b, data.a, inst);
+  if (isFailure(lv)) return lv;
   const ev: BookDelta = {
     kind: 'book.delta',
     instrument: inst.id,
@@ -194,117 +164,99 @@ export function parseDepthUpdate(data: Obj, tsRecv: number, lookup: InstrumentLo
 }
 
 /** Futures partial book (`@depth<N>`): a top-N snapshot at update id u. */
-function parsePartialDepthFutures(data: Obj, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
-  const miss = missing(data, PARTIAL_NUMS, SYMBOL);
-  if (miss) return bad('missing-field', `depthUpdate.${miss}`);
+function parsePartialDepthFutures(data: Json, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
+  const inst = instrumentFor(data, 'depthUpdate', lookup, PARTIAL_NUMS, SYMBOL);
+  if (isFailure(inst)) return inst;
   const w = data as unknown as BinanceWsDepthUpdate;
-  const inst = instrumentOf(w.s, lookup);
-  if (isProblem(inst)) return inst;
-  const lv = bookLevels(data, inst, 'b', 'a');
-  if (isProblem(lv)) return lv;
+  const lv = readBook(data.b, data.a, inst);
+  if (isFailure(lv)) return lv;
   return ok([{ kind: 'book.snapshot', instrument: inst.id, tsEvent: w.E, tsRecv, bids: lv.bids, asks: lv.asks, seq: w.u }]);
 }
 
 /** Spot partial book (`@depth<N>`): `{lastUpdateId, bids, asks}`, the symbol only in the stream name. */
-function parsePartialDepthSpot(data: Obj, symbol: string, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
-  if (!isNum(data.lastUpdateId)) return bad('missing-field', 'lastUpdateId');
+function parsePartialDepthSpot(data: Json, symbol: string, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
+  if (!isNum(data.lastUpdateId)) return fail('missing-field', 'lastUpdateId');
   const w = data as unknown as BinanceWsPartialDepthSpot;
-  const inst = instrumentOf(symbol, lookup);
-  if (isProblem(inst)) return inst;
-  const lv = bookLevels(data, inst, 'bids', 'asks');
-  if (isProblem(lv)) return lv;
+  const inst = lookup(symbol);
+  if (!inst) return fail('unknown-instrument', symbol);
+  const lv = readBook(data.bids, data.asks, inst);
+  if (isFailure(lv)) return lv;
   return ok([{ kind: 'book.snapshot', instrument: inst.id, tsEvent: tsRecv, tsRecv, bids: lv.bids, asks: lv.asks, seq: w.lastUpdateId }]);
 }
 
 /** Parses a REST depth snapshot (the body names no symbol, so the caller passes the instrument). */
 export function parseRestDepth(body: unknown, inst: Instrument, tsRecv: number): Parsed<BookSnapshot> {
-  if (!isObj(body)) return bad('unknown-type', 'depth body is not an object');
-  if (!isNum(body.lastUpdateId)) return bad('missing-field', 'lastUpdateId');
+  if (!isObject(body)) return fail('unknown-type', 'depth body is not an object');
+  if (!isNum(body.lastUpdateId)) return fail('missing-field', 'lastUpdateId');
   const w = body as unknown as BinanceRestDepth;
-  const lv = bookLevels(body, inst, 'bids', 'asks');
-  if (isProblem(lv)) return lv;
+  const lv = readBook(body.bids, body.asks, inst);
+  if (isFailure(lv)) return lv;
   const tsEvent = isNum(w.E) ? w.E : tsRecv; // spot sends no time
   return { ok: true, value: { kind: 'book.snapshot', instrument: inst.id, tsEvent, tsRecv, bids: lv.bids, asks: lv.asks, seq: w.lastUpdateId } };
 }
 
-function tradeEvent(inst: Instrument, id: number, p: string, q: string, buyerIsMaker: boolean, ts: number, tsRecv: number): ParseOutcome {
-  const price = inst.price.toInt(p);
-  const qty = inst.qty.toInt(q);
-  if (Number.isNaN(price) || Number.isNaN(qty)) return bad('bad-number', `trade ${p} x ${q} off ${inst.tickSize} / ${inst.lotSize}`);
-  // The buyer made the market, so the seller took liquidity (and the other way round).
-  const ev: Trade = { kind: 'trade', instrument: inst.id, tsEvent: ts, tsRecv, tradeId: String(id), price, qty, aggressor: buyerIsMaker ? 'sell' : 'buy' };
-  return ok([ev]);
+/** Parses either trade payload; the buyer made the market when `m`, so the seller took liquidity. */
+function parseAnyTrade(data: Json, kind: typeof AGG_TRADE | typeof SPOT_TRADE, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
+  const inst = instrumentFor(data, kind.what, lookup, kind.nums, TRADE_STRS, BUYER_MAKER);
+  if (isFailure(inst)) return inst;
+  const w = data as unknown as BinanceWsAggTrade | BinanceWsTrade;
+  const trade = tradeOf(inst, String(data[kind.id]), w.p, w.q, w.m ? 'sell' : 'buy', w.T, tsRecv);
+  return isFailure(trade) ? trade : ok([trade]);
 }
 
 /** Parses an aggTrade (tradeId = the aggregate id `a`). */
-export function parseAggTrade(data: Obj, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
-  const miss = missing(data, AGG_NUMS, TRADE_STRS) ?? (typeof data.m === 'boolean' ? undefined : 'm');
-  if (miss) return bad('missing-field', `aggTrade.${miss}`);
-  const w = data as unknown as BinanceWsAggTrade;
-  const inst = instrumentOf(w.s, lookup);
-  if (isProblem(inst)) return inst;
-  return tradeEvent(inst, w.a, w.p, w.q, w.m, w.T, tsRecv);
+export function parseAggTrade(data: Json, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
+  return parseAnyTrade(data, AGG_TRADE, tsRecv, lookup);
 }
 
 /** Parses a spot trade (tradeId = `t`). */
-export function parseTrade(data: Obj, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
-  const miss = missing(data, TRADE_NUMS, TRADE_STRS) ?? (typeof data.m === 'boolean' ? undefined : 'm');
-  if (miss) return bad('missing-field', `trade.${miss}`);
-  const w = data as unknown as BinanceWsTrade;
-  const inst = instrumentOf(w.s, lookup);
-  if (isProblem(inst)) return inst;
-  return tradeEvent(inst, w.t, w.p, w.q, w.m, w.T, tsRecv);
+export function parseTrade(data: Json, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
+  return parseAnyTrade(data, SPOT_TRADE, tsRecv, lookup);
 }
 
 /** Parses a bookTicker: best bid/ask at book update id u. */
-export function parseBookTicker(data: Obj, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
-  const miss = missing(data, TICKER_NUMS, TICKER_STRS);
-  if (miss) return bad('missing-field', `bookTicker.${miss}`);
+export function parseBookTicker(data: Json, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
+  const inst = instrumentFor(data, 'bookTicker', lookup, TICKER_NUMS, TICKER_STRS);
+  if (isFailure(inst)) return inst;
   const w = data as unknown as BinanceWsBookTicker;
-  const inst = instrumentOf(w.s, lookup);
-  if (isProblem(inst)) return inst;
   const bidPrice = inst.price.toInt(w.b);
   const bidQty = inst.qty.toInt(w.B);
   const askPrice = inst.price.toInt(w.a);
   const askQty = inst.qty.toInt(w.A);
-  if (Number.isNaN(bidPrice + bidQty + askPrice + askQty)) return bad('bad-number', `bookTicker ${w.b} x ${w.B} / ${w.a} x ${w.A}`);
+  if (Number.isNaN(bidPrice + bidQty + askPrice + askQty)) return fail('bad-number', `bookTicker ${w.b} x ${w.B} / ${w.a} x ${w.A}`);
   const tsEvent = isNum(w.E) ? w.E : isNum(w.T) ? w.T : tsRecv;
   const ev: Ticker = { kind: 'ticker', instrument: inst.id, tsEvent, tsRecv, updateId: w.u, bidPrice, bidQty, askPrice, askQty };
   return ok([ev]);
 }
 
 /** Parses a 24 h rolling ticker into last price and quote volume. */
-export function parse24hrTicker(data: Obj, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
-  const miss = missing(data, DAY_NUMS, DAY_STRS);
-  if (miss) return bad('missing-field', `24hrTicker.${miss}`);
+export function parse24hrTicker(data: Json, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
+  const inst = instrumentFor(data, '24hrTicker', lookup, DAY_NUMS, DAY_STRS);
+  if (isFailure(inst)) return inst;
   const w = data as unknown as BinanceWs24hrTicker;
-  const inst = instrumentOf(w.s, lookup);
-  if (isProblem(inst)) return inst;
   const last = inst.price.toInt(w.c);
-  if (Number.isNaN(last) || !DECIMAL.test(w.q)) return bad('bad-number', `24hrTicker c=${w.c} q=${w.q}`);
+  if (Number.isNaN(last) || !DECIMAL.test(w.q)) return fail('bad-number', `24hrTicker c=${w.c} q=${w.q}`);
   return ok([{ kind: 'ticker', instrument: inst.id, tsEvent: w.E, tsRecv, last, quoteVolume24h: Number(w.q) }]);
 }
 
-
-function fundingEvent(inst: Instrument, rate: string, next: number, mark: string, index: string, tsEvent: number, tsRecv: number): ParseOutcome {
-  if (!SIGNED_DECIMAL.test(rate)) return bad('bad-number', `funding rate ${JSON.stringify(rate)}`);
+/** Returns a funding event (rate as text, mark and index as possibly fractional ticks) or a bad-number failure. */
+function fundingOf(inst: Instrument, rate: string, next: number, mark: string, index: string, tsEvent: number, tsRecv: number): Funding | Failure {
+  if (!SIGNED_DECIMAL.test(rate)) return fail('bad-number', `funding rate ${JSON.stringify(rate)}`);
   const markPrice = inst.price.toTicks(mark);
   const indexPrice = inst.price.toTicks(index);
-  if (Number.isNaN(markPrice) || Number.isNaN(indexPrice)) return bad('bad-number', `mark ${mark} / index ${index}`);
-  const ev: Funding = { kind: 'funding', instrument: inst.id, tsEvent, tsRecv, rate, nextFundingTime: next, markPrice, indexPrice };
-  return ok([ev]);
+  if (Number.isNaN(markPrice) || Number.isNaN(indexPrice)) return fail('bad-number', `mark ${mark} / index ${index}`);
+  return { kind: 'funding', instrument: inst.id, tsEvent, tsRecv, rate, nextFundingTime: next, markPrice, indexPrice };
 }
 
 /** Parses a futures markPriceUpdate into a funding event (rate, next funding time, mark, index). */
-export function parseMarkPrice(data: Obj, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
-  const miss = missing(data, MARK_NUMS, MARK_STRS);
-  if (miss) return bad('missing-field', `markPriceUpdate.${miss}`);
+export function parseMarkPrice(data: Json, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
+  const inst = instrumentFor(data, 'markPriceUpdate', lookup, MARK_NUMS, MARK_STRS);
+  if (isFailure(inst)) return inst;
   const w = data as unknown as BinanceWsMarkPrice;
-  const inst = instrumentOf(w.s, lookup);
-  if (isProblem(inst)) return inst;
   // Delivery contracts have no funding: the stream sends r = "".
-  if (w.r === '') return ok([], { kind: 'ignored', what: 'markPriceUpdate without funding' });
-  return fundingEvent(inst, w.r, w.T, w.p, w.i, w.E, tsRecv);
+  if (w.r === '') return control({ kind: 'ignored', what: 'markPriceUpdate without funding' });
+  const funding = fundingOf(inst, w.r, w.T, w.p, w.i, w.E, tsRecv);
+  return isFailure(funding) ? funding : ok([funding]);
 }
 
 /** Parses `GET /fapi/v1/premiumIndex` (one object, or a list for every symbol: unknown ones are skipped). */
@@ -312,19 +264,19 @@ export function parsePremiumIndex(body: unknown, tsRecv: number, lookup: Instrum
   const list = Array.isArray(body) ? (body as unknown[]) : [body];
   const out: Funding[] = [];
   for (const item of list) {
-    if (!isObj(item)) return bad('unknown-type', 'premiumIndex entry is not an object');
+    if (!isObject(item)) return fail('unknown-type', 'premiumIndex entry is not an object');
     const miss = missing(item, PREMIUM_NUMS, PREMIUM_STRS);
-    if (miss) return bad('missing-field', `premiumIndex.${miss}`);
+    if (miss) return fail('missing-field', `premiumIndex.${miss}`);
     const w = item as unknown as BinanceRestPremiumIndex;
     const inst = lookup(w.symbol);
     if (!inst) {
       if (Array.isArray(body)) continue;
-      return bad('unknown-instrument', w.symbol);
+      return fail('unknown-instrument', w.symbol);
     }
     if (w.lastFundingRate === '') continue;
-    const one = fundingEvent(inst, w.lastFundingRate, w.nextFundingTime, w.markPrice, w.indexPrice, w.time, tsRecv);
-    if (!one.ok) return one;
-    out.push(one.events[0] as Funding);
+    const one = fundingOf(inst, w.lastFundingRate, w.nextFundingTime, w.markPrice, w.indexPrice, w.time, tsRecv);
+    if (isFailure(one)) return one;
+    out.push(one);
   }
   return { ok: true, value: out };
 }
@@ -332,14 +284,13 @@ export function parsePremiumIndex(body: unknown, tsRecv: number, lookup: Instrum
 /** Returns the depth snapshot a recorded REST request answered (replay of `fleet record` files). */
 export function parseRecordedDepth(url: string, body: string, tsRecv: number, lookup: InstrumentLookup): BookSnapshot | undefined {
   let u: URL;
-  let json: unknown;
   try {
     u = new URL(url);
-    json = JSON.parse(body);
   } catch {
     return undefined;
   }
-  if (!/\/depth$/.test(u.pathname)) return undefined;
+  const json = parseJson(body);
+  if (json === NOT_JSON || !/\/depth$/.test(u.pathname)) return undefined;
   const inst = lookup(u.searchParams.get('symbol') ?? '');
   if (!inst) return undefined;
   const out = parseRestDepth(json, inst, tsRecv);

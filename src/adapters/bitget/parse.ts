@@ -8,14 +8,12 @@
 import type { Instrument, InstrumentLookup } from '../../model/instrument.ts';
 import type { BookDelta, BookSnapshot, Funding, MarketEvent, Ticker, Trade } from '../../model/market.ts';
 import type { Scale } from '../../model/scale.ts';
-import type { Control, FrameProblem, ParseOutcome } from '../types.ts';
+import { control, fail, isFailure, isObject, notAnObject, ok, optionalInt, parseJson, PONG, readTextBook, timestamp, tradeOf } from '../parseKit.ts';
+import type { ParseOutcome } from '../types.ts';
 import { BITGET_BOOK_CHANNELS, BITGET_IGNORED_CHANNELS } from './constants.ts';
 import type { BitgetWsEvent } from './messages.ts';
 import { bitgetSymbol } from './symbols.ts';
 import { BITGET_PONG } from './ws.ts';
-
-type Failure = Extract<ParseOutcome, { ok: false }>;
-type Obj = Record<string, unknown>;
 
 /** A push after the envelope checks: the channel, its action, the data rows and the instrument. */
 interface Push {
@@ -26,37 +24,14 @@ interface Push {
   readonly inst: Instrument;
 }
 
-function fail(problem: FrameProblem, detail: string): Failure {
-  return { ok: false, problem, detail };
-}
-
-function control(c: Control): ParseOutcome {
-  return { ok: true, events: [], control: c };
-}
-
-const PONG: ParseOutcome = { ok: true, events: [], control: { kind: 'pong' } };
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function timestamp(v: unknown): number {
-  return typeof v === 'string' && v !== '' ? Number(v) : typeof v === 'number' ? v : NaN;
-}
-
 /** Turns one Bitget public frame into events or a control message; never throws. */
 export function parseBitgetFrame(text: string, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
   if (text === BITGET_PONG) return PONG;
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch {
-    return fail('malformed-json', `not JSON: ${text.slice(0, 80)}`);
-  }
-  if (!isObj(msg)) return fail('unknown-type', `not an object: ${text.slice(0, 80)}`);
+  const msg = parseJson(text);
+  if (!isObject(msg)) return notAnObject(msg, text);
   if (typeof msg.event === 'string') return parseBitgetEvent(msg as unknown as BitgetWsEvent);
   const arg = msg.arg;
-  if (!isObj(arg)) return fail('unknown-type', 'neither event nor arg');
+  if (!isObject(arg)) return fail('unknown-type', 'neither event nor arg');
   const channel = arg.channel ?? arg.topic;
   if (typeof channel !== 'string') return fail('unknown-type', 'arg has no channel');
   if (BITGET_IGNORED_CHANNELS.has(channel) || channel.startsWith('candle')) return control({ kind: 'ignored', what: channel });
@@ -92,63 +67,33 @@ export function parseBitgetEvent(e: BitgetWsEvent): ParseOutcome {
   }
 }
 
-interface Levels {
-  readonly flat: number[];
-  readonly raw: string[];
-}
-
-/** Reads [[px, sz], …] into flat ticks/lots plus the exact strings. */
-function readLevels(rows: unknown, inst: Instrument, side: string): Levels | Failure {
-  if (!Array.isArray(rows)) return fail('missing-field', `${side} missing`);
-  const n = rows.length;
-  const flat = new Array<number>(2 * n);
-  const raw = new Array<string>(2 * n);
-  for (let i = 0; i < n; i++) {
-    const row: unknown = rows[i];
-    if (!Array.isArray(row) || row.length < 2) return fail('missing-field', `${side}[${i}] is not [price, size]`);
-    const px: unknown = row[0];
-    const sz: unknown = row[1];
-    if (typeof px !== 'string' || typeof sz !== 'string') return fail('bad-number', `${side}[${i}] price/size not strings`);
-    const p = inst.price.toInt(px);
-    const q = inst.qty.toInt(sz);
-    if (p !== p || q !== q) return fail('bad-number', `${side}[${i}] ${px} × ${sz} is off the ${inst.tickSize} / ${inst.lotSize} grid`);
-    flat[2 * i] = p;
-    flat[2 * i + 1] = q;
-    raw[2 * i] = px;
-    raw[2 * i + 1] = sz;
-  }
-  return { flat, raw };
-}
-
 /**
  * Returns a book snapshot or delta. `seq` is the venue's `seq` where sent, else the timestamp;
  * `prevSeq` is v3's `pseq` on updates. Without pseq (v1, v2) only the checksum can catch a loss.
  */
 export function parseBitgetBook(p: Push, tsRecv: number): ParseOutcome {
   const d = p.data[0];
-  if (!isObj(d)) return fail('missing-field', `${p.channel}: data[0]`);
+  if (!isObject(d)) return fail('missing-field', `${p.channel}: data[0]`);
   // Only `books` is incremental; books1/5/15 replace the whole book on every push.
   if (p.channel === 'books' && p.action !== 'snapshot' && p.action !== 'update') return fail('missing-field', 'books: action');
   const delta = p.channel === 'books' && p.action === 'update';
   const ts = timestamp(d.ts);
   if (!Number.isFinite(ts)) return fail(d.ts === undefined ? 'missing-field' : 'bad-number', `${p.channel}: ts`);
-  const bids = readLevels(d.bids ?? d.b, p.inst, 'bids');
-  if ('problem' in bids) return bids;
-  const asks = readLevels(d.asks ?? d.a, p.inst, 'asks');
-  if ('problem' in asks) return asks;
+  const sides = readTextBook(d.bids ?? d.b, d.asks ?? d.a, p.inst);
+  if (isFailure(sides)) return sides;
   const ev: BookSnapshot | BookDelta = {
     kind: delta ? 'book.delta' : 'book.snapshot',
     instrument: p.inst.id,
     tsEvent: ts,
     tsRecv,
-    bids: bids.flat,
-    asks: asks.flat,
-    raw: { bids: bids.raw, asks: asks.raw },
+    bids: sides.bids,
+    asks: sides.asks,
+    raw: sides.raw,
     checksum: typeof d.checksum === 'number' ? d.checksum : undefined,
     seq: typeof d.seq === 'number' ? d.seq : ts,
     prevSeq: delta && typeof d.pseq === 'number' ? d.pseq : undefined,
   };
-  return { ok: true, events: [ev] };
+  return ok([ev]);
 }
 
 /** Returns one trade per `update` row (v1 arrays, v2 objects, v3 letters); side is the taker's. */
@@ -160,25 +105,19 @@ export function parseBitgetTrades(p: Push, tsRecv: number): ParseOutcome {
   for (const row of p.data) {
     let ts: unknown, px: unknown, sz: unknown, side: unknown, id: unknown;
     if (Array.isArray(row)) [ts, px, sz, side] = row as unknown[];
-    else if (isObj(row) && row.p !== undefined) ({ T: ts, p: px, v: sz, S: side, i: id } = row);
-    else if (isObj(row)) ({ ts, price: px, size: sz, side, tradeId: id } = row);
+    else if (isObject(row) && row.p !== undefined) ({ T: ts, p: px, v: sz, S: side, i: id } = row);
+    else if (isObject(row)) ({ ts, price: px, size: sz, side, tradeId: id } = row);
     if (typeof px !== 'string' || typeof sz !== 'string') return fail('missing-field', `${p.channel}: price/size`);
     if (side !== 'buy' && side !== 'sell') return fail('missing-field', `${p.channel}: side ${String(side)}`);
-    const price = p.inst.price.toInt(px);
-    const qty = p.inst.qty.toInt(sz);
     const t = timestamp(ts);
-    if (price !== price || qty !== qty || !Number.isFinite(t)) return fail('bad-number', `${p.channel}: ${px} × ${sz} at ${String(ts)}`);
+    if (!Number.isFinite(t)) return fail('bad-number', `${p.channel}: ts ${String(ts)}`);
     // v1 trades carry no id: time, price, size and side together name the print.
     const tradeId = typeof id === 'string' ? id : `${String(ts)}:${px}:${sz}:${side}`;
-    events.push({ kind: 'trade', instrument: p.inst.id, tsEvent: t, tsRecv, tradeId, price, qty, aggressor: side });
+    const trade = tradeOf(p.inst, tradeId, px, sz, side, t, tsRecv);
+    if (isFailure(trade)) return trade;
+    events.push(trade);
   }
-  return { ok: true, events };
-}
-
-/** Returns ticks/lots of an optional field: undefined when absent or empty, NaN when bad. */
-function optional(scale: Scale, v: unknown): number | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  return typeof v === 'string' ? scale.toInt(v) : NaN;
+  return ok(events);
 }
 
 /** Returns an optional computed price (mark, index) in possibly fractional ticks (Scale.toTicks). */
@@ -199,14 +138,14 @@ function float(v: unknown): number | undefined {
  */
 export function parseBitgetTicker(p: Push, tsRecv: number): ParseOutcome {
   const d = p.data[0];
-  if (!isObj(d)) return fail('missing-field', 'ticker: data[0]');
+  if (!isObject(d)) return fail('missing-field', 'ticker: data[0]');
   const { inst } = p;
   const fields = {
-    bidPrice: optional(inst.price, d.bidPr ?? d.bestBid ?? d.bid1Price),
-    bidQty: optional(inst.qty, d.bidSz ?? d.bid1Size),
-    askPrice: optional(inst.price, d.askPr ?? d.bestAsk ?? d.ask1Price),
-    askQty: optional(inst.qty, d.askSz ?? d.ask1Size),
-    last: optional(inst.price, d.lastPr ?? d.last ?? d.lastPrice),
+    bidPrice: optionalInt(inst.price, d.bidPr ?? d.bestBid ?? d.bid1Price),
+    bidQty: optionalInt(inst.qty, d.bidSz ?? d.bid1Size),
+    askPrice: optionalInt(inst.price, d.askPr ?? d.bestAsk ?? d.ask1Price),
+    askQty: optionalInt(inst.qty, d.askSz ?? d.ask1Size),
+    last: optionalInt(inst.price, d.lastPr ?? d.last ?? d.lastPrice),
   };
   for (const [k, v] of Object.entries(fields)) if (Number.isNaN(v)) return fail('bad-number', `ticker: ${k}`);
   let ts = timestamp(d.ts ?? d.systemTime);
@@ -243,5 +182,5 @@ export function parseBitgetTicker(p: Push, tsRecv: number): ParseOutcome {
     };
     events.push(funding);
   }
-  return { ok: true, events };
+  return ok(events);
 }

@@ -4,40 +4,18 @@
  */
 import type { Instrument, InstrumentLookup } from '../../model/instrument.ts';
 import type { BookSnapshot, Funding, MarketEvent, Ticker, Trade } from '../../model/market.ts';
-
-import type { Control, FrameProblem, ParseOutcome } from '../types.ts';
+import type { Scale } from '../../model/scale.ts';
+import { control, fail, isFailure, isObject, notAnObject, ok, parseJson, readBook, SIGNED_DECIMAL, tradeOf, type Failure, type Json, type Mutable } from '../parseKit.ts';
+import type { ParseOutcome } from '../types.ts';
 import type { BybitRestOrderbookResult, BybitWsOpResponse } from './messages.ts';
-
-type Failure = { readonly ok: false; readonly problem: FrameProblem; readonly detail: string };
-type Json = Record<string, unknown>;
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-const NO_EVENTS: readonly MarketEvent[] = [];
-
-function fail(problem: FrameProblem, detail: string): Failure {
-  return { ok: false, problem, detail };
-}
-
-function control(c: Control): ParseOutcome {
-  return { ok: true, events: NO_EVENTS, control: c };
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Topics Bybit publishes that Fleet does not use: counted, not errors. */
 const IGNORED_TOPICS: ReadonlySet<string> = new Set(['liquidation', 'allLiquidation', 'kline', 'tickers_lt', 'lt', 'insurance', 'adlAlert', 'priceLimit']);
 
 /** Turns one Bybit public-linear text frame into events or a control message. */
 export function parseBybitFrame(text: string, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch {
-    return fail('malformed-json', text.slice(0, 80));
-  }
-  if (!isObject(msg)) return fail('unknown-type', 'frame is not an object');
+  const msg = parseJson(text);
+  if (!isObject(msg)) return notAnObject(msg, text);
   const topic = msg.topic;
   if (typeof topic === 'string') {
     const dot = topic.indexOf('.');
@@ -69,23 +47,6 @@ export function parseBybitOpResponse(msg: BybitWsOpResponse): ParseOutcome {
   return control({ kind: 'ignored', what: `op:${op}` });
 }
 
-/**
- * Appends one side's levels to `out`; returns a failure or undefined. The common path allocates
- * nothing besides the growing flat array.
- */
-function flatten(levels: unknown, inst: Instrument, side: string, out: number[]): Failure | undefined {
-  if (!Array.isArray(levels)) return fail('missing-field', `${side} levels`);
-  for (let i = 0; i < levels.length; i++) {
-    const lv: unknown = levels[i];
-    if (!Array.isArray(lv) || typeof lv[0] !== 'string' || typeof lv[1] !== 'string') return fail('missing-field', `${side}[${i}] is not [price, size]`);
-    const px = inst.price.toInt(lv[0]);
-    const qty = inst.qty.toInt(lv[1]);
-    if (Number.isNaN(px) || Number.isNaN(qty)) return fail('bad-number', `${inst.id} ${side}[${i}] ${lv[0]} × ${lv[1]} (tick ${inst.tickSize}, lot ${inst.lotSize})`);
-    out.push(px, qty);
-  }
-  return undefined;
-}
-
 /** Parses an `orderbook.<depth>.<symbol>` push: a snapshot resets, a delta continues u. */
 export function parseBybitOrderbook(msg: Json, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
   const d = msg.data;
@@ -98,12 +59,9 @@ export function parseBybitOrderbook(msg: Json, tsRecv: number, lookup: Instrumen
   if (type !== 'snapshot' && type !== 'delta') return fail('unknown-type', `orderbook type ${String(type)}`);
   const inst = lookup(s);
   if (!inst) return fail('unknown-instrument', `bybit-linear:${s}`);
-  const bids: number[] = [];
-  const asks: number[] = [];
-  const bad = flatten(d.b, inst, 'bids', bids) ?? flatten(d.a, inst, 'asks', asks);
-  if (bad) return bad;
-  const ev = { kind: type === 'snapshot' ? 'book.snapshot' : 'book.delta', instrument: inst.id, tsEvent: msg.ts, tsRecv, seq: u, bids, asks } as const;
-  return { ok: true, events: [ev] };
+  const sides = readBook(d.b, d.a, inst);
+  if (isFailure(sides)) return sides;
+  return ok([{ kind: type === 'snapshot' ? 'book.snapshot' : 'book.delta', instrument: inst.id, tsEvent: msg.ts, tsRecv, seq: u, bids: sides.bids, asks: sides.asks }]);
 }
 
 /** Parses a `publicTrade.<symbol>` push (`S` is the taker's side). */
@@ -121,20 +79,34 @@ export function parseBybitTrades(msg: Json, tsRecv: number, lookup: InstrumentLo
     if (S !== 'Buy' && S !== 'Sell') return fail('missing-field', `publicTrade data[${i}].S ${String(S)}`);
     const inst = lookup(s);
     if (!inst) return fail('unknown-instrument', `bybit-linear:${s}`);
-    const price = inst.price.toInt(p);
-    const qty = inst.qty.toInt(v);
-    if (Number.isNaN(price) || Number.isNaN(qty)) return fail('bad-number', `${inst.id} trade ${p} × ${v}`);
-    events.push({ kind: 'trade', instrument: inst.id, tsEvent: T, tsRecv, tradeId: id, price, qty, aggressor: S === 'Buy' ? 'buy' : 'sell' });
+    const trade = tradeOf(inst, id, p, v, S === 'Buy' ? 'buy' : 'sell', T, tsRecv);
+    if (isFailure(trade)) return trade;
+    events.push(trade);
   }
-  return { ok: true, events };
+  return ok(events);
 }
-
-
-const RATE = /^-?\d+(\.\d+)?$/;
 
 /** A field counts as sent when it is a non-empty string (futures send "" for funding fields). */
 function sent(v: unknown): v is string {
   return typeof v === 'string' && v !== '';
+}
+
+/** Sets a ticker field from a sent decimal on `scale`: returns 1 when set, 0 when not sent, NaN when off the grid. */
+function setInt(ticker: Mutable<Ticker>, key: 'bidPrice' | 'askPrice' | 'last' | 'bidQty' | 'askQty', scale: Scale, text: unknown): number {
+  if (!sent(text)) return 0;
+  const v = scale.toInt(text);
+  if (Number.isNaN(v)) return NaN;
+  ticker[key] = v;
+  return 1;
+}
+
+/** Sets a float ticker field (scoring only): returns 1 when set, 0 when not sent, NaN when not a number. */
+function setFloat(ticker: Mutable<Ticker>, key: 'quoteVolume24h' | 'openInterest', text: unknown): number {
+  if (!sent(text)) return 0;
+  const v = Number(text);
+  if (!Number.isFinite(v)) return NaN;
+  ticker[key] = v;
+  return 1;
 }
 
 /**
@@ -150,46 +122,19 @@ export function parseBybitTicker(msg: Json, tsRecv: number, lookup: InstrumentLo
   if (!inst) return fail('unknown-instrument', `bybit-linear:${d.symbol}`);
   const base = { instrument: inst.id, tsEvent: msg.ts, tsRecv };
   const ticker: Mutable<Ticker> = { kind: 'ticker', ...base };
-  let fields = 0;
-  const quoted = (key: 'bidPrice' | 'askPrice' | 'last', text: unknown): boolean => {
-    if (!sent(text)) return true;
-    const v = inst.price.toInt(text);
-    if (Number.isNaN(v)) return false;
-    ticker[key] = v;
-    fields++;
-    return true;
-  };
-  const sized = (key: 'bidQty' | 'askQty', text: unknown): boolean => {
-    if (!sent(text)) return true;
-    const v = inst.qty.toInt(text);
-    if (Number.isNaN(v)) return false;
-    ticker[key] = v;
-    fields++;
-    return true;
-  };
-  const floaty = (key: 'quoteVolume24h' | 'openInterest', text: unknown): boolean => {
-    if (!sent(text)) return true;
-    const v = Number(text);
-    if (!Number.isFinite(v)) return false;
-    ticker[key] = v;
-    fields++;
-    return true;
-  };
-  if (
-    !quoted('bidPrice', d.bid1Price) ||
-    !quoted('askPrice', d.ask1Price) ||
-    !quoted('last', d.lastPrice) ||
-    !sized('bidQty', d.bid1Size) ||
-    !sized('askQty', d.ask1Size) ||
-    !floaty('quoteVolume24h', d.turnover24h) ||
-    !floaty('openInterest', d.openInterest)
-  ) {
-    return fail('bad-number', `${inst.id} ticker field off the grid or not a number`);
-  }
+  const fields =
+    setInt(ticker, 'bidPrice', inst.price, d.bid1Price) +
+    setInt(ticker, 'askPrice', inst.price, d.ask1Price) +
+    setInt(ticker, 'last', inst.price, d.lastPrice) +
+    setInt(ticker, 'bidQty', inst.qty, d.bid1Size) +
+    setInt(ticker, 'askQty', inst.qty, d.ask1Size) +
+    setFloat(ticker, 'quoteVolume24h', d.turnover24h) +
+    setFloat(ticker, 'openInterest', d.openInterest);
+  if (Number.isNaN(fields)) return fail('bad-number', `${inst.id} ticker field off the grid or not a number`);
   const events: MarketEvent[] = [];
   if (fields > 0) events.push(ticker);
   if (sent(d.fundingRate)) {
-    if (!RATE.test(d.fundingRate)) return fail('bad-number', `${inst.id} fundingRate ${d.fundingRate}`);
+    if (!SIGNED_DECIMAL.test(d.fundingRate)) return fail('bad-number', `${inst.id} fundingRate ${d.fundingRate}`);
     const funding: Mutable<Funding> = { kind: 'funding', ...base, rate: d.fundingRate };
     if (sent(d.nextFundingTime)) {
       const t = Number(d.nextFundingTime);
@@ -208,16 +153,14 @@ export function parseBybitTicker(msg: Json, tsRecv: number, lookup: InstrumentLo
     }
     events.push(funding);
   }
-  return { ok: true, events };
+  return ok(events);
 }
 
 /** Turns a REST `/v5/market/orderbook` result into a snapshot (seq = u), or says what is wrong. */
 export function parseBybitRestOrderbook(result: BybitRestOrderbookResult, inst: Instrument, tsRecv: number): { readonly ok: true; readonly snapshot: BookSnapshot } | Failure {
   if (!isObject(result) || typeof result.u !== 'number' || typeof result.ts !== 'number') return fail('missing-field', `orderbook ${inst.id}: u or ts`);
   if (result.s !== inst.symbol) return fail('unknown-instrument', `orderbook for ${String(result.s)}, asked ${inst.symbol}`);
-  const bids: number[] = [];
-  const asks: number[] = [];
-  const bad = flatten(result.b, inst, 'bids', bids) ?? flatten(result.a, inst, 'asks', asks);
-  if (bad) return bad;
-  return { ok: true, snapshot: { kind: 'book.snapshot', instrument: inst.id, tsEvent: result.ts, tsRecv, seq: result.u, bids, asks } };
+  const sides = readBook(result.b, result.a, inst);
+  if (isFailure(sides)) return sides;
+  return { ok: true, snapshot: { kind: 'book.snapshot', instrument: inst.id, tsEvent: result.ts, tsRecv, seq: result.u, bids: sides.bids, asks: sides.asks } };
 }

@@ -4,45 +4,23 @@
  * here throws.
  */
 import type { Instrument, InstrumentLookup } from '../../model/instrument.ts';
-import type { BookSnapshot, Funding, MarketEvent, Ticker, Trade } from '../../model/market.ts';
-
-import type { Control, FrameProblem, ParseOutcome } from '../types.ts';
+import type { BookSnapshot, Funding, Ticker, Trade } from '../../model/market.ts';
+import { control, fail, isFailure, isObject, notAnObject, ok, parseJson, SIGNED_DECIMAL, tradeOf, type Failure, type Mutable } from '../parseKit.ts';
+import type { ParseOutcome } from '../types.ts';
 import { HYPERLIQUID_IGNORED_CHANNELS } from './constants.ts';
 
-type Failure = { readonly ok: false; readonly problem: FrameProblem; readonly detail: string };
-type Json = Record<string, unknown>;
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-const NO_EVENTS: readonly MarketEvent[] = [];
 const HOUR_MS = 60 * 60 * 1000;
-const RATE = /^-?\d+(\.\d+)?$/;
-
-function fail(problem: FrameProblem, detail: string): Failure {
-  return { ok: false, problem, detail };
-}
-
-function control(c: Control): ParseOutcome {
-  return { ok: true, events: NO_EVENTS, control: c };
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Turns one Hyperliquid WebSocket text frame into events or a control message. */
 export function parseHyperliquidFrame(text: string, tsRecv: number, lookup: InstrumentLookup): ParseOutcome {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch {
-    return fail('malformed-json', text.slice(0, 80));
-  }
-  if (!isObject(msg) || typeof msg.channel !== 'string') return fail('unknown-type', 'no channel');
+  const msg = parseJson(text);
+  if (!isObject(msg)) return notAnObject(msg, text);
+  if (typeof msg.channel !== 'string') return fail('unknown-type', 'no channel');
   const { channel, data } = msg;
   switch (channel) {
     case 'l2Book': {
       const out = parseHyperliquidL2Book(data, tsRecv, lookup);
-      return out.ok ? { ok: true, events: [out.snapshot] } : out;
+      return out.ok ? ok([out.snapshot]) : out;
     }
     case 'trades':
       return parseHyperliquidTrades(data, tsRecv, lookup);
@@ -110,14 +88,12 @@ export function parseHyperliquidTrades(data: unknown, tsRecv: number, lookup: In
     if (side !== 'B' && side !== 'A') return fail('missing-field', `trades[${i}].side ${String(side)}`);
     const inst = lookup(coin);
     if (!inst) return fail('unknown-instrument', `hyperliquid:${coin}`);
-    const price = inst.price.toInt(px);
-    const qty = inst.qty.toInt(sz);
-    if (Number.isNaN(price) || Number.isNaN(qty)) return fail('bad-number', `${inst.id} trade ${px} × ${sz}`);
-    events.push({ kind: 'trade', instrument: inst.id, tsEvent: time, tsRecv, tradeId: String(tid), price, qty, aggressor: side === 'B' ? 'buy' : 'sell' });
+    const trade = tradeOf(inst, String(tid), px, sz, side === 'B' ? 'buy' : 'sell', time, tsRecv);
+    if (isFailure(trade)) return trade;
+    events.push(trade);
   }
-  return { ok: true, events };
+  return ok(events);
 }
-
 
 /**
  * Parses `allMids` into one ticker per known instrument with `last` = the mid (the venue's only
@@ -135,7 +111,7 @@ export function parseHyperliquidAllMids(data: unknown, tsRecv: number, lookup: I
     if (Number.isNaN(last)) return fail('bad-number', `${inst.id} mid ${String(mid)}`);
     events.push({ kind: 'ticker', instrument: inst.id, tsEvent: tsRecv, tsRecv, last });
   }
-  return { ok: true, events };
+  return ok(events);
 }
 
 /**
@@ -149,7 +125,7 @@ export function parseHyperliquidActiveAssetCtx(data: unknown, tsRecv: number, lo
   if (!inst) return fail('unknown-instrument', `hyperliquid:${data.coin}`);
   const ctx = data.ctx;
   if (typeof ctx.funding !== 'string' || typeof ctx.markPx !== 'string' || typeof ctx.oraclePx !== 'string') return fail('missing-field', 'activeAssetCtx ctx.funding/markPx/oraclePx');
-  if (!RATE.test(ctx.funding)) return fail('bad-number', `${inst.id} funding ${ctx.funding}`);
+  if (!SIGNED_DECIMAL.test(ctx.funding)) return fail('bad-number', `${inst.id} funding ${ctx.funding}`);
   const markPrice = inst.price.toTicks(ctx.markPx);
   const indexPrice = inst.price.toTicks(ctx.oraclePx);
   if (Number.isNaN(markPrice) || Number.isNaN(indexPrice)) return fail('bad-number', `${inst.id} markPx ${ctx.markPx} oraclePx ${ctx.oraclePx}`);
@@ -159,7 +135,7 @@ export function parseHyperliquidActiveAssetCtx(data: unknown, tsRecv: number, lo
   const vol = Number(ctx.dayNtlVlm);
   if (typeof ctx.openInterest === 'string' && Number.isFinite(oi)) ticker.openInterest = oi;
   if (typeof ctx.dayNtlVlm === 'string' && Number.isFinite(vol)) ticker.quoteVolume24h = vol;
-  return { ok: true, events: ticker.openInterest === undefined && ticker.quoteVolume24h === undefined ? [funding] : [funding, ticker] };
+  return ok(ticker.openInterest === undefined && ticker.quoteVolume24h === undefined ? [funding] : [funding, ticker]);
 }
 
 /** Parses a `bbo` push into a ticker; a side with no orders (null or absent) is left out. */
@@ -178,5 +154,5 @@ export function parseHyperliquidBbo(data: unknown, tsRecv: number, lookup: Instr
     ticker[p] = px;
     ticker[q] = sz;
   }
-  return { ok: true, events: [ticker] };
+  return ok([ticker]);
 }

@@ -13,7 +13,7 @@ import { bitgetSymbol, bitgetWire } from '../../adapters/bitget/symbols.ts';
 import type { InstrumentSpec, InstrumentStatus } from '../../model/instrument.ts';
 import { parseDecimal } from '../../model/scale.ts';
 import { SimVenueServer, type HttpAnswer, type PriceLevel, type SimTrade, type VenueProtocol } from '../protocolServer.ts';
-import { simBookChecksum, wrongChecksum } from './okx.ts';
+import { readOpRequest, simBookChecksum, wrongChecksum } from './okx.ts';
 
 export interface BitgetSimOptions {
   readonly now?: () => number;
@@ -97,13 +97,6 @@ function spotRow(s: InstrumentSpec): Record<string, unknown> {
 function bitgetProtocol(specs: ReadonlyMap<string, InstrumentSpec>, opts: BitgetSimOptions): VenueProtocol {
   const recent = new Map<string, SimTrade[]>();
 
-  const push = (server: SimVenueServer, topic: string, frame: () => string): void => {
-    const subs = server.subscribers(topic);
-    if (subs.length === 0) return;
-    const text = frame();
-    for (const c of subs) c.send(text);
-  };
-
   const envelope = (server: SimVenueServer, action: 'snapshot' | 'update', channel: string, symbol: string, data: unknown[]): string => {
     const w = bitgetWire(symbol);
     return JSON.stringify({ action, arg: { instType: w.instType, channel, instId: w.instId }, data, ts: server.now() });
@@ -184,15 +177,8 @@ function bitgetProtocol(specs: ReadonlyMap<string, InstrumentSpec>, opts: Bitget
 
     message(server, conn, text) {
       if (text === 'ping') return conn.reply('pong');
-      let req: { op?: unknown; args?: unknown };
-      try {
-        req = JSON.parse(text) as typeof req;
-      } catch {
-        return conn.reply(JSON.stringify({ event: 'error', code: 30012, msg: 'param error' }));
-      }
-      if ((req.op !== 'subscribe' && req.op !== 'unsubscribe') || !Array.isArray(req.args)) {
-        return conn.reply(JSON.stringify({ event: 'error', code: 30012, msg: 'param error' }));
-      }
+      const req = readOpRequest(text);
+      if (!req) return conn.reply(JSON.stringify({ event: 'error', code: 30012, msg: 'param error' }));
       for (const a of req.args as { instType?: string; channel?: string; instId?: string }[]) {
         const arg = { instType: String(a?.instType), channel: String(a?.channel), instId: String(a?.instId) };
         const symbol = bitgetSymbol(arg.instType, arg.instId);
@@ -236,19 +222,19 @@ function bitgetProtocol(specs: ReadonlyMap<string, InstrumentSpec>, opts: Bitget
         if (!server.take('gap')) {
           const correct = simBookChecksum(book);
           const checksum = server.take('checksum') ? wrongChecksum(correct) : correct;
-          push(server, `${prefix}books:${w.instId}`, () =>
+          server.push(`${prefix}books:${w.instId}`, () =>
             envelope(server, 'update', 'books', symbol, [{ asks, bids, checksum, seq: book.seq, ts: String(server.now()) }]),
           );
         }
-        for (const channel of Object.keys(WHOLE)) push(server, `${prefix}${channel}:${w.instId}`, () => bookFrame(server, channel, symbol));
+        for (const channel of Object.keys(WHOLE)) server.push(`${prefix}${channel}:${w.instId}`, () => bookFrame(server, channel, symbol));
       }
       if (trades.length > 0) {
         const list = recent.get(symbol) ?? [];
         list.push(...trades);
         recent.set(symbol, list.slice(-RECENT_TRADES));
-        push(server, `${prefix}trade:${w.instId}`, () => envelope(server, 'update', 'trade', symbol, trades.map(tradeRow)));
+        server.push(`${prefix}trade:${w.instId}`, () => envelope(server, 'update', 'trade', symbol, trades.map(tradeRow)));
       }
-      push(server, `${prefix}ticker:${w.instId}`, () => ticker(server, symbol));
+      server.push(`${prefix}ticker:${w.instId}`, () => ticker(server, symbol));
     },
   };
   return protocol;

@@ -167,18 +167,9 @@ class HyperliquidProtocol implements VenueProtocol {
       // No deltas here, so a gap fault can only skip a time value; the next full book still rebuilds.
       if (server.take('gap')) book.seq++;
       this.stamp(server, symbol);
-      const frame = JSON.stringify({ channel: 'l2Book', data: this.l2Book(server, symbol) });
-      for (const c of server.subscribers(`l2Book:${symbol}`)) c.send(frame);
-      const mids = server.subscribers('allMids');
-      if (mids.length > 0 && dexOf(symbol) === '') {
-        const m = JSON.stringify({ channel: 'allMids', data: { mids: this.mids(server) } });
-        for (const c of mids) c.send(m);
-      }
-      const ctx = server.subscribers(`activeAssetCtx:${symbol}`);
-      if (ctx.length > 0) {
-        const f = this.ctxFrame(server, symbol);
-        for (const c of ctx) c.send(f);
-      }
+      server.push(`l2Book:${symbol}`, () => JSON.stringify({ channel: 'l2Book', data: this.l2Book(server, symbol) }));
+      if (dexOf(symbol) === '') server.push('allMids', () => JSON.stringify({ channel: 'allMids', data: { mids: this.mids(server) } }));
+      server.push(`activeAssetCtx:${symbol}`, () => this.ctxFrame(server, symbol));
     }
     if (trades.length > 0) {
       const data = trades.map((t) => ({

@@ -42,6 +42,24 @@ export function wrongChecksum(correct: number): number {
   return (correct ^ 0x5a5a) | 0 || 1;
 }
 
+/** A subscribe or unsubscribe request in the `{"op", "args": [...]}` form OKX and Bitget share. */
+export interface OpRequest {
+  readonly op: 'subscribe' | 'unsubscribe';
+  readonly args: readonly unknown[];
+}
+
+/** Returns the request a client frame holds; undefined when it is not JSON or not a (un)subscribe with a list of args. */
+export function readOpRequest(text: string): OpRequest | undefined {
+  let req: { op?: unknown; args?: unknown } | null;
+  try {
+    req = JSON.parse(text) as typeof req;
+  } catch {
+    return undefined;
+  }
+  if ((req?.op !== 'subscribe' && req?.op !== 'unsubscribe') || !Array.isArray(req.args)) return undefined;
+  return { op: req.op, args: req.args as unknown[] };
+}
+
 function okxRow(s: InstrumentSpec): Record<string, unknown> | undefined {
   const state = STATE[s.status ?? 'trading'];
   if (!state) return undefined; // OKX does not list delisted instruments
@@ -84,13 +102,6 @@ const CHANNELS = new Set(['books', 'books5', 'bbo-tbt', 'trades', 'tickers', 'fu
 
 function okxProtocol(specs: ReadonlyMap<string, InstrumentSpec>, opts: OkxSimOptions): VenueProtocol {
   const lastTrade = new Map<string, SimTrade>();
-
-  const push = (server: SimVenueServer, topic: string, frame: () => string): void => {
-    const subs = server.subscribers(topic);
-    if (subs.length === 0) return;
-    const text = frame();
-    for (const c of subs) c.send(text);
-  };
 
   /** A whole-book push: the `books` snapshot, or a books5/bbo-tbt message (no action). */
   const wholeBook = (server: SimVenueServer, channel: string, symbol: string): string => {
@@ -164,15 +175,8 @@ function okxProtocol(specs: ReadonlyMap<string, InstrumentSpec>, opts: OkxSimOpt
 
     message(server, conn, text) {
       if (text === 'ping') return conn.reply('pong');
-      let req: { op?: unknown; args?: unknown };
-      try {
-        req = JSON.parse(text) as typeof req;
-      } catch {
-        return error(conn, '60012', `Invalid request: ${text.slice(0, 100)}`);
-      }
-      if ((req.op !== 'subscribe' && req.op !== 'unsubscribe') || !Array.isArray(req.args)) {
-        return error(conn, '60012', `Invalid request: ${text.slice(0, 100)}`);
-      }
+      const req = readOpRequest(text);
+      if (!req) return error(conn, '60012', `Invalid request: ${text.slice(0, 100)}`);
       for (const a of req.args as { channel?: string; instId?: string }[]) {
         const channel = String(a?.channel);
         const instId = String(a?.instId);
@@ -216,21 +220,21 @@ function okxProtocol(specs: ReadonlyMap<string, InstrumentSpec>, opts: OkxSimOpt
       if (bids.length + asks.length > 0 || trades.length === 0) {
         const correct = simBookChecksum(book);
         const checksum = server.take('checksum') ? wrongChecksum(correct) : correct;
-        push(server, `books:${symbol}`, () =>
+        server.push(`books:${symbol}`, () =>
           JSON.stringify({ arg: { channel: 'books', instId: symbol }, action: 'update', data: [{ asks: levels(asks), bids: levels(bids), ts, checksum, prevSeqId, seqId: book.seq }] }),
         );
       }
       if (bids.length + asks.length > 0) {
-        push(server, `books5:${symbol}`, () => wholeBook(server, 'books5', symbol));
-        push(server, `bbo-tbt:${symbol}`, () => wholeBook(server, 'bbo-tbt', symbol));
+        server.push(`books5:${symbol}`, () => wholeBook(server, 'books5', symbol));
+        server.push(`bbo-tbt:${symbol}`, () => wholeBook(server, 'bbo-tbt', symbol));
       }
       for (const t of trades) {
         lastTrade.set(symbol, t);
-        push(server, `trades:${symbol}`, () =>
+        server.push(`trades:${symbol}`, () =>
           JSON.stringify({ arg: { channel: 'trades', instId: symbol }, data: [{ instId: symbol, tradeId: t.id, px: t.price, sz: t.qty, side: t.side, ts: String(t.ts), count: '1' }] }),
         );
       }
-      push(server, `tickers:${symbol}`, () => ticker(server, symbol));
+      server.push(`tickers:${symbol}`, () => ticker(server, symbol));
     },
   };
   return protocol;

@@ -6,6 +6,7 @@ import type { ParseOutcome } from '../../../src/adapters/types.ts';
 import type { BookEvent, Funding, MarketEvent, Ticker, Trade } from '../../../src/model/market.ts';
 import { describeFixtures, envelope, fixtureLines } from '../../support/fixtures.ts';
 import { bitgetInstrument, fixtureLookup } from './instruments.ts';
+import { itParsesRows, type ParseRow } from '../parseTable.ts';
 
 const lookup = fixtureLookup();
 const parse = (text: string): ParseOutcome => bitgetAdapter.parse(text, 7, lookup);
@@ -32,7 +33,7 @@ describe('bitget parse: bad input and control frames', () => {
     JSON.stringify({ action: 'update', arg: { instType: 'USDT-FUTURES', channel: 'books', instId: 'AXSUSDT' }, data: [{ asks: [['5.085', '144.6']], bids: [], checksum: 1, ts: '1', ...data }], ts: 2, ...over });
   const trade = (t: Record<string, unknown>) =>
     JSON.stringify({ action: 'update', arg: { instType: 'SPOT', channel: 'trade', instId: 'BTCUSDT' }, data: [{ ts: '1', price: '72389.99', size: '0.001373', side: 'buy', tradeId: '9', ...t }], ts: 2 });
-  const rows: [string, string, ParseOutcome | { problem: string }][] = [
+  const rows: ParseRow[] = [
     ['malformed JSON', '{"action":', { problem: 'malformed-json' }],
     ['bare text other than pong', 'ping', { problem: 'malformed-json' }],
     ['not an object', '"x"', { problem: 'unknown-type' }],
@@ -67,13 +68,7 @@ describe('bitget parse: bad input and control frames', () => {
     ],
     ['candles are ignored', '{"action":"snapshot","arg":{"instType":"SPOT","channel":"candle1m","instId":"BTCUSDT"},"data":[]}', { ok: true, events: [], control: { kind: 'ignored', what: 'candle1m' } }],
   ];
-  it.each(rows)('%s', (_name, text, expected) => {
-    const out = parse(text);
-    if ('problem' in expected && !('ok' in expected)) {
-      expect(out.ok).toBe(false);
-      if (!out.ok) expect(out.problem).toBe(expected.problem);
-    } else expect(out).toEqual(expected);
-  });
+  itParsesRows(rows, parse);
 
   it('topics use the wire name with the instType; spot instruments map back to `_SPBL`', () => {
     const fut = bitgetInstrument('BTCUSDT');

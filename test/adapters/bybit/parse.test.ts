@@ -8,6 +8,7 @@ import { makeInstrument, type Instrument, type InstrumentLookup } from '../../..
 import type { BookEvent, Funding, Ticker, Trade } from '../../../src/model/market.ts';
 import { Scale } from '../../../src/model/scale.ts';
 import { describeFixtures, fixtureJson, fixtureLines, fixtureText } from '../../support/fixtures.ts';
+import { itParsesRows, type ParseRow } from '../parseTable.ts';
 
 const V = 'bybit-linear';
 const parse = (text: string, lookup: InstrumentLookup): ParseOutcome => bybitLinearAdapter.parse(text, 7, lookup);
@@ -34,7 +35,7 @@ const lookup = lookupOf(BTC);
 describe('bybit parse: bad input and control frames', () => {
   const book = (over: Record<string, unknown>, data: Record<string, unknown> = {}) =>
     JSON.stringify({ topic: 'orderbook.50.BTCUSDT', type: 'delta', ts: 1, data: { s: 'BTCUSDT', b: [['100.0', '1']], a: [], u: 5, ...data }, ...over });
-  const rows: [string, string, ParseOutcome | { problem: string }][] = [
+  const rows: ParseRow[] = [
     ['malformed JSON', '{"topic":', { problem: 'malformed-json' }],
     ['not an object', '[1,2]', { problem: 'unknown-type' }],
     ['no topic and no op', '{"data":{}}', { problem: 'unknown-type' }],
@@ -69,13 +70,7 @@ describe('bybit parse: bad input and control frames', () => {
     ['venue error frame', '{"success":false,"ret_msg":"Params Error","conn_id":"c1","op":"auth"}', { ok: true, events: [], control: { kind: 'error', message: 'Params Error' } }],
     ['liquidation is ignored', '{"topic":"liquidation.BTCUSDT","type":"snapshot","ts":1,"data":{}}', { ok: true, events: [], control: { kind: 'ignored', what: 'liquidation' } }],
   ];
-  it.each(rows)('%s', (_name, text, expected) => {
-    const out = parse(text, lookup);
-    if ('problem' in expected && !('ok' in expected)) {
-      expect(out.ok).toBe(false);
-      if (!out.ok) expect(out.problem).toBe(expected.problem);
-    } else expect(out).toEqual(expected);
-  });
+  itParsesRows(rows, (text) => parse(text, lookup));
 
   it('a delta with only unmapped ticker fields yields no events', () => {
     expect(parse('{"topic":"tickers.BTCUSDT","type":"delta","ts":1,"data":{"symbol":"BTCUSDT","price24hPcnt":"0.1"}}', lookup)).toEqual({ ok: true, events: [] });

@@ -8,6 +8,7 @@ import { makeInstrument, type Instrument, type InstrumentLookup } from '../../..
 import type { Funding, Ticker } from '../../../src/model/market.ts';
 import { Scale } from '../../../src/model/scale.ts';
 import { describeFixtures, fixtureJson, fixtureLines, fixtureText } from '../../support/fixtures.ts';
+import { itParsesRows, type ParseRow } from '../parseTable.ts';
 
 const V = 'hyperliquid';
 const parse = (text: string, lookup: InstrumentLookup): ParseOutcome => hyperliquidAdapter.parse(text, 3_600_000 * 10 + 5, lookup);
@@ -62,7 +63,7 @@ describe('hyperliquid parse: bad input and control frames', () => {
   const lookup = lookupOf(BTC);
   const book = (data: Record<string, unknown>) => JSON.stringify({ channel: 'l2Book', data: { coin: 'BTC', time: 5, levels: [[{ px: '100.0', sz: '1', n: 1 }], []], ...data } });
   const trade = (t: Record<string, unknown>) => JSON.stringify({ channel: 'trades', data: [{ coin: 'BTC', side: 'B', px: '100.0', sz: '0.1', time: 1, hash: '0x', tid: 7, ...t }] });
-  const rows: [string, string, ParseOutcome | { problem: string }][] = [
+  const rows: ParseRow[] = [
     ['malformed JSON', '{"channel":', { problem: 'malformed-json' }],
     ['no channel', '{"data":{}}', { problem: 'unknown-type' }],
     ['unknown channel', '{"channel":"l3Book","data":{}}', { problem: 'unknown-type' }],
@@ -85,13 +86,7 @@ describe('hyperliquid parse: bad input and control frames', () => {
     ['venue error frame', '{"channel":"error","data":"Invalid subscription {\\"type\\":\\"l2Book\\",\\"coin\\":\\"NOPE\\"}"}', { ok: true, events: [], control: { kind: 'error', message: 'Invalid subscription {"type":"l2Book","coin":"NOPE"}' } }],
     ['spot context is ignored', '{"channel":"activeSpotAssetCtx","data":{}}', { ok: true, events: [], control: { kind: 'ignored', what: 'activeSpotAssetCtx' } }],
   ];
-  it.each(rows)('%s', (_name, text, expected) => {
-    const out = parse(text, lookup);
-    if ('problem' in expected && !('ok' in expected)) {
-      expect(out.ok).toBe(false);
-      if (!out.ok) expect(out.problem).toBe(expected.problem);
-    } else expect(out).toEqual(expected);
-  });
+  itParsesRows(rows, (text) => parse(text, lookup));
 });
 
 describeFixtures('hyperliquid parse: shared fixtures', () => {

@@ -6,6 +6,7 @@ import { makeInstrument, type InstrumentLookup } from '../../../src/model/instru
 import type { BookEvent, Funding, MarketEvent, Ticker, Trade } from '../../../src/model/market.ts';
 import { describeFixtures, envelope, fixtureLines, fixtureText } from '../../support/fixtures.ts';
 import { BTC_USDT_SPOT, DOCS_BTC_USDT, UNI_USD_SWAP, lookupOf, swapInstruments, swapRows } from './instruments.ts';
+import { itParsesRows, type ParseRow } from '../parseTable.ts';
 
 const parse = (text: string, lookup: InstrumentLookup): ParseOutcome => okxAdapter.parse(text, 7, lookup);
 
@@ -20,7 +21,7 @@ describe('okx parse: bad input and control frames', () => {
   const book = (data: Record<string, unknown> = {}, over: Record<string, unknown> = {}) =>
     JSON.stringify({ arg: { channel: 'books', instId: 'BTC-USDT' }, action: 'update', data: [{ asks: [], bids: [['30000.1', '1.5', '0', '2']], ts: '1', checksum: 0, seqId: 2, prevSeqId: 1, ...data }], ...over });
   const trade = (t: Record<string, unknown>) => JSON.stringify({ arg: { channel: 'trades', instId: 'BTC-USDT' }, data: [{ instId: 'BTC-USDT', tradeId: '1', px: '30000', sz: '0.1', side: 'buy', ts: '1', ...t }] });
-  const rows: [string, string, ParseOutcome | { problem: string }][] = [
+  const rows: ParseRow[] = [
     ['malformed JSON', '{"arg":', { problem: 'malformed-json' }],
     ['bare text other than pong', 'hello', { problem: 'malformed-json' }],
     ['not an object', '[1,2]', { problem: 'unknown-type' }],
@@ -66,13 +67,7 @@ describe('okx parse: bad input and control frames', () => {
     ],
     ['mark-price is ignored', '{"arg":{"channel":"mark-price","instId":"BTC-USDT-SWAP"},"data":[{}]}', { ok: true, events: [], control: { kind: 'ignored', what: 'mark-price' } }],
   ];
-  it.each(rows)('%s', (_name, text, expected) => {
-    const out = parse(text, lookup);
-    if ('problem' in expected && !('ok' in expected)) {
-      expect(out.ok).toBe(false);
-      if (!out.ok) expect(out.problem).toBe(expected.problem);
-    } else expect(out).toEqual(expected);
-  });
+  itParsesRows(rows, (text) => parse(text, lookup));
 
   it('reads a delta into flat ticks/lots with the raw strings, seqId and prevSeqId', () => {
     const [ev] = events(parse(book({ asks: [['30000.2', '0', '0', '0']], checksum: -5 }), lookup)) as BookEvent[];

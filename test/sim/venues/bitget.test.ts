@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { bitgetAdapter as adapter } from '../../../src/adapters/bitget/index.ts';
-import { RestClient } from '../../../src/adapters/rest.ts';
-import type { Control } from '../../../src/adapters/types.ts';
-import { SystemClock } from '../../../src/core/clock.ts';
 import { seededRng, type Rng } from '../../../src/core/rng.ts';
-import { BookSync, type SyncOutcome } from '../../../src/market/bookSync.ts';
 import type { Instrument, InstrumentSpec } from '../../../src/model/instrument.ts';
-import type { MarketEvent } from '../../../src/model/market.ts';
-import type { PriceLevel, SimBook, SimBookChange, SimVenueServer } from '../../../src/sim/protocolServer.ts';
+import type { PriceLevel, SimBookChange, SimVenueServer } from '../../../src/sim/protocolServer.ts';
 import { createBitgetSimServer } from '../../../src/sim/venues/bitget.ts';
+import { clientSide, expectSameBook, SimClient, startSimVenue, until } from './simClient.ts';
 
 const SPECS: InstrumentSpec[] = [
   { venue: 'bitget', symbol: 'BTCUSDT', kind: 'perp', base: 'BTC', quote: 'USDT', tickSize: '0.1', lotSize: '0.001', minQty: '0.001', minNotional: '5', listedAt: 1585526400000 },
@@ -17,65 +12,6 @@ const SPECS: InstrumentSpec[] = [
   { venue: 'bitget', symbol: 'HALFUSDT', kind: 'perp', base: 'HALF', quote: 'USDT', tickSize: '0.005', lotSize: '1', status: 'halted' },
   { venue: 'bitget', symbol: 'NEWUSDT_SPBL', kind: 'spot', base: 'NEW', quote: 'USDT', tickSize: '0.0001', lotSize: '0.01', status: 'pre-launch' },
 ];
-
-/** A client on a real socket: every frame parsed, book events fed to one BookSync per instrument. */
-class Client {
-  readonly events: MarketEvent[] = [];
-  readonly controls: Control[] = [];
-  readonly problems: string[] = [];
-  readonly outcomes: SyncOutcome[] = [];
-  readonly syncs = new Map<string, BookSync>();
-  private ws!: WebSocket;
-  constructor(private readonly byId: Map<string, Instrument>) {}
-
-  async open(url: string): Promise<void> {
-    this.ws = new WebSocket(url);
-    const lookup = (s: string) => this.byId.get(`bitget:${s}`);
-    this.ws.on('message', (data) => {
-      const out = adapter.parse(String(data), Date.now(), lookup);
-      if (!out.ok) return void this.problems.push(`${out.problem} ${out.detail}`);
-      if (out.control) this.controls.push(out.control);
-      for (const ev of out.events) {
-        this.events.push(ev);
-        if (ev.kind === 'book.snapshot' || ev.kind === 'book.delta') this.outcomes.push(this.sync(ev.instrument).apply(ev));
-      }
-    });
-    await new Promise<void>((resolve, reject) => this.ws.once('open', resolve).once('error', reject));
-  }
-  sync(id: string): BookSync {
-    let s = this.syncs.get(id);
-    if (!s) this.syncs.set(id, (s = new BookSync(id, adapter.syncRule)));
-    return s;
-  }
-  send(frames: readonly string[]): void {
-    for (const f of frames) this.ws.send(f);
-  }
-  close(): void {
-    this.ws.close();
-  }
-}
-
-async function until(what: string, cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function clientSide(sync: BookSync, side: 'bids' | 'asks'): PriceLevel[] {
-  const out: PriceLevel[] = [];
-  sync.book[side].forEach(Infinity, (_p, _q, _i, px, qty) => {
-    out.push([px!, qty!]);
-  });
-  return out;
-}
-
-function expectSameBook(sync: BookSync, book: SimBook): void {
-  expect(sync.status).toBe('synced');
-  expect(clientSide(sync, 'bids')).toEqual(book.bids.top());
-  expect(clientSide(sync, 'asks')).toEqual(book.asks.top());
-}
 
 /** A random change near 60000 with `decimals` price digits; sizes keep trailing zeros ("1.50"). */
 function change(rng: Rng, decimals: number): SimBookChange {
@@ -94,10 +30,7 @@ describe('bitget sim venue', () => {
   const rng = seededRng('bitget-sim');
 
   beforeAll(async () => {
-    server = await createBitgetSimServer(SPECS).listen();
-    const rest = new RestClient(server.restUrl, { clock: new SystemClock(), timeoutMs: 3000 });
-    instruments = await adapter.fetchInstruments(rest);
-    byId = new Map(instruments.map((i) => [i.id, i]));
+    ({ server, instruments, byId } = await startSimVenue(createBitgetSimServer(SPECS), adapter, 3000));
     server.book('BTCUSDT').apply({ bids: [['59999.9', '1.000']], asks: [['60000.0', '0.500']] });
     server.book('BTCUSDT_SPBL').apply({ bids: [['59999.99', '0.100000']], asks: [['60000.00', '0.250000']] });
   });
@@ -116,7 +49,7 @@ describe('bitget sim venue', () => {
   });
 
   it('futures and spot BTCUSDT share the wire name on one socket and rebuild as two exact books', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     expect([...server.connections][0]!.path).toBe('/v2/ws/public');
     const fut = byId.get('bitget:BTCUSDT')!;
@@ -152,7 +85,7 @@ describe('bitget sim venue', () => {
   });
 
   it('gap: with no pseq in v2 the lost update vanishes silently and the next checksum catches it', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     const fut = byId.get('bitget:BTCUSDT')!;
     c.send(adapter.subscribeFrames([adapter.bookTopic(fut, adapter.defaultDepth)], 1));
@@ -176,7 +109,7 @@ describe('bitget sim venue', () => {
   });
 
   it('a wrong checksum makes the sync resync', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     const spot = byId.get('bitget:BTCUSDT_SPBL')!;
     c.send(adapter.subscribeFrames([adapter.bookTopic(spot, 400)], 1));
@@ -190,7 +123,7 @@ describe('bitget sim venue', () => {
   });
 
   it('books15 pushes whole books of the top 15 (checksum 0)', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     const fut = byId.get('bitget:BTCUSDT')!;
     c.send(adapter.subscribeFrames([adapter.bookTopic(fut, 15)], 1));
@@ -203,7 +136,7 @@ describe('bitget sim venue', () => {
   });
 
   it('answers ping with pong, a bad subscription with error 30001, and replays recent trades as a snapshot the parser skips', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     c.send([adapter.pingFrame()!]);
     c.send(['{"op":"subscribe","args":[{"instType":"COIN-FUTURES","channel":"books","instId":"BTCUSD"}]}']);

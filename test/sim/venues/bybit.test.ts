@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { bybitLinearAdapter as adapter } from '../../../src/adapters/bybit/index.ts';
-import { RestClient } from '../../../src/adapters/rest.ts';
-import type { Control } from '../../../src/adapters/types.ts';
-import { SystemClock } from '../../../src/core/clock.ts';
+import type { RestClient } from '../../../src/adapters/rest.ts';
 import { FleetError } from '../../../src/core/errors.ts';
 import { seededRng } from '../../../src/core/rng.ts';
-import { BookSync, type SyncOutcome } from '../../../src/market/bookSync.ts';
+import { BookSync } from '../../../src/market/bookSync.ts';
 import type { Instrument, InstrumentSpec } from '../../../src/model/instrument.ts';
-import type { MarketEvent } from '../../../src/model/market.ts';
 import type { PriceLevel, SimVenueServer } from '../../../src/sim/protocolServer.ts';
 import { createBybitLinearSimServer } from '../../../src/sim/venues/bybit.ts';
+import { serverTop, SimClient, startSimVenue, until } from './simClient.ts';
 
 const spec = (symbol: string, tickSize: string, lotSize: string, extra: Partial<InstrumentSpec> = {}): InstrumentSpec => ({
   venue: 'bybit-linear', symbol, kind: 'perp', base: symbol.replace(/USDT$|PERP$/, ''), quote: 'USDT', tickSize, lotSize, ...extra,
@@ -23,63 +20,11 @@ const SPECS: InstrumentSpec[] = [
   spec('XRPUSDT', '0.0001', '1'),
 ];
 
-/** A client on a real socket: every frame parsed, book events fed to one BookSync per instrument. */
-class Client {
-  readonly events: MarketEvent[] = [];
-  readonly controls: Control[] = [];
-  readonly problems: string[] = [];
-  readonly outcomes = new Map<string, SyncOutcome[]>();
-  readonly syncs = new Map<string, BookSync>();
-  private ws!: WebSocket;
-  constructor(private readonly byId: Map<string, Instrument>) {}
-
-  async open(url: string): Promise<void> {
-    this.ws = new WebSocket(url);
-    const lookup = (s: string) => this.byId.get(`bybit-linear:${s}`);
-    this.ws.on('message', (data) => {
-      const out = adapter.parse(String(data), Date.now(), lookup);
-      if (!out.ok) return void this.problems.push(`${out.problem} ${out.detail}`);
-      if (out.control) this.controls.push(out.control);
-      for (const ev of out.events) {
-        this.events.push(ev);
-        if (ev.kind !== 'book.snapshot' && ev.kind !== 'book.delta') continue;
-        this.sync(ev.instrument);
-        this.outcomes.get(ev.instrument)!.push(this.syncs.get(ev.instrument)!.apply(ev));
-      }
-    });
-    await new Promise<void>((resolve, reject) => this.ws.once('open', resolve).once('error', reject));
-  }
-  sync(id: string): BookSync {
-    let s = this.syncs.get(id);
-    if (!s) (this.syncs.set(id, (s = new BookSync(id, adapter.syncRule))), this.outcomes.set(id, []));
-    return s;
-  }
-  send(frames: readonly string[]): void {
-    for (const f of frames) this.ws.send(f);
-  }
-  close(): void {
-    this.ws.close();
-  }
-}
-
-async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** The server's top `n` levels in the instrument's ticks and lots. */
-function serverTop(server: SimVenueServer, inst: Instrument, side: 'bids' | 'asks', n: number): [number, number][] {
-  return server.book(inst.symbol)[side].top(n).map(([p, q]): [number, number] => [inst.price.toInt(p), inst.qty.toInt(q)]);
-}
-
 describe('bybit-linear simulated venue', () => {
   let server: SimVenueServer;
   let rest: RestClient;
   let instruments: Instrument[];
-  const byId = new Map<string, Instrument>();
+  let byId: Map<string, Instrument>;
   const rng = seededRng('bybit-sim');
   let btc: Instrument;
   let tradeNo = 0;
@@ -92,10 +37,7 @@ describe('bybit-linear simulated venue', () => {
   }
 
   beforeAll(async () => {
-    server = await createBybitLinearSimServer(SPECS, { pageSize: 2 }).listen();
-    rest = new RestClient(server.restUrl, { clock: new SystemClock() });
-    instruments = await adapter.fetchInstruments(rest);
-    for (const i of instruments) byId.set(i.id, i);
+    ({ server, rest, instruments, byId } = await startSimVenue(createBybitLinearSimServer(SPECS, { pageSize: 2 }), adapter));
     btc = byId.get('bybit-linear:BTCUSDT')!;
     // 60 levels a side: deeper than the 50 subscribed, so depth-limited deltas are exercised.
     const mid = btc.price.toInt('50000.0');
@@ -133,10 +75,10 @@ describe('bybit-linear simulated venue', () => {
   });
 
   it('streams a book that rebuilds exactly, trades, tickers; a gap forces a resync; resubscribing recovers', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     c.send(adapter.subscribeFrames([...adapter.topics(btc, 50), 'orderbook.30.BTCUSDT'], 1));
-    await until(() => c.controls.some((x) => x.kind === 'ack') && c.syncs.get(btc.id)?.status === 'synced', 'ack and snapshot');
+    await until('ack and snapshot', () => c.controls.some((x) => x.kind === 'ack') && c.syncs.get(btc.id)?.status === 'synced');
     // orderbook.30 is not an offered depth: the venue refuses the batch's bad topic.
     expect(c.controls).toContainEqual({ kind: 'ack', ok: false, detail: 'error:handler not found,topic:orderbook.30.BTCUSDT' });
     expect(server.connections.size).toBe(1);
@@ -149,8 +91,8 @@ describe('bybit-linear simulated venue', () => {
       const trades = n % 20 === 0 ? [{ id: `t${++tradeNo}`, price: '50000.1', qty: '0.005', side: n % 40 === 0 ? ('buy' as const) : ('sell' as const), ts: 1000 + n }] : [];
       server.publish('BTCUSDT', randomChange(btc), trades);
     }
-    await until(() => sync.seq === server.book('BTCUSDT').seq, 'the last delta');
-    expect(c.outcomes.get(btc.id)!.every((o) => o === 'applied')).toBe(true);
+    await until('the last delta', () => sync.seq === server.book('BTCUSDT').seq);
+    expect(c.outcomesOf(btc.id).every((o) => o === 'applied')).toBe(true);
     expect(c.problems).toEqual([]);
     // Exactly the venue's top 50 (levels pushed out of the top 50 were deleted by the deltas).
     expect(sync.book.top('bids', 1000)).toEqual(serverTop(server, btc, 'bids', 50));
@@ -167,22 +109,22 @@ describe('bybit-linear simulated venue', () => {
     };
     const [[bp, bq]] = serverTop(server, btc, 'bids', 1) as [[number, number]];
     const [[ap, aq]] = serverTop(server, btc, 'asks', 1) as [[number, number]];
-    await until(() => folded().bidPrice === bp && folded().askQty === aq, 'ticker deltas');
+    await until('ticker deltas', () => folded().bidPrice === bp && folded().askQty === aq);
     expect(folded()).toEqual({ bidPrice: bp, bidQty: bq, askPrice: ap, askQty: aq, last: 500001 });
     expect(c.events.filter((e) => e.kind === 'ticker').some((e) => Object.keys(e).length < 8)).toBe(true);
 
     server.inject('gap');
     server.publish('BTCUSDT', { asks: [['50000.1', '9']] });
-    await until(() => c.outcomes.get(btc.id)!.at(-1) === 'resync', 'the gap');
+    await until('the gap', () => c.outcomesOf(btc.id).at(-1) === 'resync');
     expect(sync.reason).toBe('gap');
     expect(sync.status).toBe('resyncing');
 
     // resync = 'resubscribe': the venue refuses a second subscribe of a live topic, so unsubscribe first.
     c.send(adapter.unsubscribeFrames([adapter.bookTopic(btc, 50)], 2));
     c.send(adapter.subscribeFrames([adapter.bookTopic(btc, 50)], 3));
-    await until(() => sync.status === 'synced', 'the new snapshot');
+    await until('the new snapshot', () => sync.status === 'synced');
     server.publish('BTCUSDT', randomChange(btc));
-    await until(() => sync.seq === server.book('BTCUSDT').seq, 'a delta after the resync');
+    await until('a delta after the resync', () => sync.seq === server.book('BTCUSDT').seq);
     expect(sync.book.top('bids', 1000)).toEqual(serverTop(server, btc, 'bids', 50));
     expect(sync.book.top('asks', 1000)).toEqual(serverTop(server, btc, 'asks', 50));
 
@@ -190,20 +132,20 @@ describe('bybit-linear simulated venue', () => {
     server.inject('drop');
     server.publish('BTCUSDT', randomChange(btc));
     server.publish('BTCUSDT', randomChange(btc));
-    await until(() => sync.status === 'resyncing', 'the dropped delta');
+    await until('the dropped delta', () => sync.status === 'resyncing');
     expect(sync.counters.gaps).toBe(2);
     c.close();
   });
 
   it('answers the app-level ping with a pong, and level 1 arrives as snapshots', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     c.send([adapter.pingFrame()!]);
-    await until(() => c.controls.some((x) => x.kind === 'pong'), 'pong');
+    await until('pong', () => c.controls.some((x) => x.kind === 'pong'));
     c.send(adapter.subscribeFrames([adapter.bookTopic(btc, 1)], 9));
-    await until(() => c.syncs.get(btc.id)?.status === 'synced', 'level-1 snapshot');
+    await until('level-1 snapshot', () => c.syncs.get(btc.id)?.status === 'synced');
     server.publish('BTCUSDT', { bids: [['49999.9', '7']] });
-    await until(() => c.syncs.get(btc.id)!.seq === server.book('BTCUSDT').seq, 'level-1 push');
+    await until('level-1 push', () => c.syncs.get(btc.id)!.seq === server.book('BTCUSDT').seq);
     expect(c.events.filter((e) => e.kind === 'book.delta')).toHaveLength(0);
     expect(c.syncs.get(btc.id)!.book.top('bids', 5)).toEqual([[499999, 7000]]);
     c.close();

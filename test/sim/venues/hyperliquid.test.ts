@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { hyperliquidAdapter as adapter } from '../../../src/adapters/hyperliquid/index.ts';
-import { RestClient } from '../../../src/adapters/rest.ts';
-import type { Control } from '../../../src/adapters/types.ts';
-import { SystemClock } from '../../../src/core/clock.ts';
+import type { RestClient } from '../../../src/adapters/rest.ts';
 import { FleetError } from '../../../src/core/errors.ts';
 import { seededRng } from '../../../src/core/rng.ts';
-import { BookSync, type SyncOutcome } from '../../../src/market/bookSync.ts';
+import { BookSync } from '../../../src/market/bookSync.ts';
 import type { Instrument, InstrumentSpec } from '../../../src/model/instrument.ts';
-import type { MarketEvent, Ticker } from '../../../src/model/market.ts';
+import type { Ticker } from '../../../src/model/market.ts';
 import type { PriceLevel, SimVenueServer } from '../../../src/sim/protocolServer.ts';
 import { createHyperliquidSimServer } from '../../../src/sim/venues/hyperliquid.ts';
+import { serverTop, SimClient, startSimVenue, until } from './simClient.ts';
 
 const spec = (symbol: string, tickSize: string, lotSize: string, extra: Partial<InstrumentSpec> = {}): InstrumentSpec => ({
   venue: 'hyperliquid', symbol, kind: 'perp', base: symbol.replace(/^.*:/, ''), quote: 'USDC', tickSize, lotSize, ...extra,
@@ -23,57 +21,11 @@ const SPECS: InstrumentSpec[] = [
   spec('km:US500', '0.001', '0.001'),
 ];
 
-class Client {
-  readonly events: MarketEvent[] = [];
-  readonly controls: Control[] = [];
-  readonly problems: string[] = [];
-  readonly outcomes = new Map<string, SyncOutcome[]>();
-  readonly syncs = new Map<string, BookSync>();
-  private ws!: WebSocket;
-  constructor(private readonly byId: Map<string, Instrument>) {}
-
-  async open(url: string): Promise<void> {
-    this.ws = new WebSocket(url);
-    const lookup = (s: string) => this.byId.get(`hyperliquid:${s}`);
-    this.ws.on('message', (data) => {
-      const out = adapter.parse(String(data), Date.now(), lookup);
-      if (!out.ok) return void this.problems.push(`${out.problem} ${out.detail}`);
-      if (out.control) this.controls.push(out.control);
-      for (const ev of out.events) {
-        this.events.push(ev);
-        if (ev.kind !== 'book.snapshot' && ev.kind !== 'book.delta') continue;
-        let s = this.syncs.get(ev.instrument);
-        if (!s) (this.syncs.set(ev.instrument, (s = new BookSync(ev.instrument, adapter.syncRule))), this.outcomes.set(ev.instrument, []));
-        this.outcomes.get(ev.instrument)!.push(s.apply(ev));
-      }
-    });
-    await new Promise<void>((resolve, reject) => this.ws.once('open', resolve).once('error', reject));
-  }
-  send(frames: readonly string[]): void {
-    for (const f of frames) this.ws.send(f);
-  }
-  close(): void {
-    this.ws.close();
-  }
-}
-
-async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function serverTop(server: SimVenueServer, inst: Instrument, side: 'bids' | 'asks', n: number): [number, number][] {
-  return server.book(inst.symbol)[side].top(n).map(([p, q]): [number, number] => [inst.price.toInt(p), inst.qty.toInt(q)]);
-}
-
 describe('hyperliquid simulated venue', () => {
   let server: SimVenueServer;
   let rest: RestClient;
   let instruments: Instrument[];
-  const byId = new Map<string, Instrument>();
+  let byId: Map<string, Instrument>;
   const rng = seededRng('hyperliquid-sim');
 
   function randomChange(inst: Instrument, midText: string): { bids: PriceLevel[]; asks: PriceLevel[] } {
@@ -83,10 +35,8 @@ describe('hyperliquid simulated venue', () => {
   }
 
   beforeAll(async () => {
-    server = await createHyperliquidSimServer(SPECS, { collateral: { km: 360 }, tokens: [{ name: 'USDH', index: 360 }] }).listen();
-    rest = new RestClient(server.restUrl, { clock: new SystemClock() });
-    instruments = await adapter.fetchInstruments(rest);
-    for (const i of instruments) byId.set(i.id, i);
+    const venue = createHyperliquidSimServer(SPECS, { collateral: { km: 360 }, tokens: [{ name: 'USDH', index: 360 }] });
+    ({ server, rest, instruments, byId } = await startSimVenue(venue, adapter));
     for (const [sym, mid] of [['BTC', '60000.0'], ['xyz:NVDA', '180.000']] as const) {
       const inst = byId.get(`hyperliquid:${sym}`)!;
       const m = inst.price.toInt(mid);
@@ -127,14 +77,14 @@ describe('hyperliquid simulated venue', () => {
   });
 
   it('streams full books that rebuild exactly (main dex and HIP-3), trades, mids and funding', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     const btc = byId.get('hyperliquid:BTC')!;
     const nvda = byId.get('hyperliquid:xyz:NVDA')!;
     const topics = [...adapter.topics(btc, 20), ...adapter.topics(nvda, 20), ...adapter.sharedTopics!()];
     c.send(adapter.subscribeFrames(topics, 1));
-    await until(() => c.controls.filter((x) => x.kind === 'ack').length === topics.length, 'acks');
-    await until(() => c.syncs.get(btc.id)?.status === 'synced' && c.syncs.get(nvda.id)?.status === 'synced', 'initial books');
+    await until('acks', () => c.controls.filter((x) => x.kind === 'ack').length === topics.length);
+    await until('initial books', () => c.syncs.get(btc.id)?.status === 'synced' && c.syncs.get(nvda.id)?.status === 'synced');
     expect(c.events.find((e) => e.kind === 'funding' && e.instrument === nvda.id)).toMatchObject({ rate: '0.0000125', markPrice: 180000 });
 
     for (let n = 0; n < 120; n++) {
@@ -142,11 +92,11 @@ describe('hyperliquid simulated venue', () => {
       const trades = n % 10 === 0 ? [{ id: String(1000 + n), price: mid, qty: sym === 'BTC' ? '0.00100' : '1.000', side: n % 20 === 0 ? ('buy' as const) : ('sell' as const), ts: 5000 + n }] : [];
       server.publish(sym, randomChange(byId.get(`hyperliquid:${sym}`)!, mid), trades);
     }
-    await until(() => c.syncs.get(btc.id)!.seq === server.book('BTC').seq && c.syncs.get(nvda.id)!.seq === server.book('xyz:NVDA').seq, 'the last books');
+    await until('the last books', () => c.syncs.get(btc.id)!.seq === server.book('BTC').seq && c.syncs.get(nvda.id)!.seq === server.book('xyz:NVDA').seq);
     expect(c.problems).toEqual([]);
     for (const inst of [btc, nvda]) {
       const sync = c.syncs.get(inst.id)!;
-      expect(c.outcomes.get(inst.id)!.every((o) => o === 'applied')).toBe(true);
+      expect(c.outcomesOf(inst.id).every((o) => o === 'applied')).toBe(true);
       expect(sync.book.top('bids', 100)).toEqual(serverTop(server, inst, 'bids', 20));
       expect(sync.book.top('asks', 100)).toEqual(serverTop(server, inst, 'asks', 20));
     }
@@ -160,30 +110,30 @@ describe('hyperliquid simulated venue', () => {
     expect(mids().every((e) => e.instrument === btc.id)).toBe(true);
     const book = c.syncs.get(btc.id)!.book;
     // The mid may fall between two ticks (x.5): a computed price, kept as fractional ticks.
-    await until(() => mids().at(-1)!.last === book.mid(), 'allMids after the last BTC book');
+    await until('allMids after the last BTC book', () => mids().at(-1)!.last === book.mid());
     c.close();
   });
 
   it('a gap fault only skips a time value: the next full book still rebuilds; ping → pong; bad subscriptions are refused', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     const eth = byId.get('hyperliquid:ETH')!;
     c.send([adapter.pingFrame()!]);
     c.send(adapter.subscribeFrames([adapter.bookTopic(eth, 20), 'l2Book:NOPE'], 1));
-    await until(() => c.controls.some((x) => x.kind === 'pong') && c.controls.some((x) => x.kind === 'error'), 'pong and refusal');
+    await until('pong and refusal', () => c.controls.some((x) => x.kind === 'pong') && c.controls.some((x) => x.kind === 'error'));
     expect(c.controls).toContainEqual({ kind: 'error', message: 'Invalid subscription {"type":"l2Book","coin":"NOPE"}' });
-    await until(() => c.syncs.get(eth.id)?.status === 'synced', 'ETH book (empty at first)');
+    await until('ETH book (empty at first)', () => c.syncs.get(eth.id)?.status === 'synced');
     server.inject('gap');
     server.publish('ETH', { bids: [['2999.99', '1.5']], asks: [['3000.01', '2']] });
     server.inject('duplicate');
     server.publish('ETH', { bids: [['2999.98', '0.2500']] });
-    await until(() => c.syncs.get(eth.id)!.seq === server.book('ETH').seq && c.outcomes.get(eth.id)!.length === 4, 'ETH books');
-    expect(c.outcomes.get(eth.id)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    await until('ETH books', () => c.syncs.get(eth.id)!.seq === server.book('ETH').seq && c.outcomesOf(eth.id).length === 4);
+    expect(c.outcomesOf(eth.id)).toEqual(['applied', 'applied', 'applied', 'applied']);
     expect(c.syncs.get(eth.id)!.book.top('bids', 5)).toEqual([[299999, 15000], [299998, 2500]]);
     // Subscribing twice is refused by the venue; unsubscribing is acknowledged.
     c.send(adapter.subscribeFrames([adapter.bookTopic(eth, 20)], 2));
     c.send(adapter.unsubscribeFrames([adapter.bookTopic(eth, 20)], 3));
-    await until(() => c.controls.filter((x) => x.kind === 'error').length === 2 && c.controls.filter((x) => x.kind === 'ack').length === 2, 'refusal and unsubscribe ack');
+    await until('refusal and unsubscribe ack', () => c.controls.filter((x) => x.kind === 'error').length === 2 && c.controls.filter((x) => x.kind === 'ack').length === 2);
     c.close();
   });
 });

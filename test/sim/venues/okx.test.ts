@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { okxAdapter as adapter } from '../../../src/adapters/okx/index.ts';
-import { RestClient } from '../../../src/adapters/rest.ts';
-import type { Control } from '../../../src/adapters/types.ts';
-import { SystemClock } from '../../../src/core/clock.ts';
+import type { RestClient } from '../../../src/adapters/rest.ts';
 import { FleetError } from '../../../src/core/errors.ts';
 import { seededRng, type Rng } from '../../../src/core/rng.ts';
-import { BookSync, type SyncOutcome } from '../../../src/market/bookSync.ts';
 import type { Instrument, InstrumentSpec } from '../../../src/model/instrument.ts';
-import type { MarketEvent } from '../../../src/model/market.ts';
-import type { PriceLevel, SimBook, SimBookChange, SimVenueServer } from '../../../src/sim/protocolServer.ts';
+import type { PriceLevel, SimBookChange, SimVenueServer } from '../../../src/sim/protocolServer.ts';
 import { createOkxSimServer } from '../../../src/sim/venues/okx.ts';
+import { clientSide, expectSameBook, SimClient, startSimVenue, until } from './simClient.ts';
 
 const SPECS: InstrumentSpec[] = [
   { venue: 'okx', symbol: 'BTC-USDT-SWAP', kind: 'perp', base: 'BTC', quote: 'USDT', tickSize: '0.1', lotSize: '0.01', minQty: '0.01', contractSize: '0.01', listedAt: 1573557408000 },
@@ -18,66 +14,6 @@ const SPECS: InstrumentSpec[] = [
   { venue: 'okx', symbol: 'NEW-USDT-SWAP', kind: 'perp', base: 'NEW', quote: 'USDT', tickSize: '0.0001', lotSize: '1', contractSize: '10', status: 'pre-launch' },
   { venue: 'okx', symbol: 'OLD-USDT', kind: 'spot', base: 'OLD', quote: 'USDT', tickSize: '0.001', lotSize: '0.1', status: 'delisted' },
 ];
-
-/** A client on a real socket: every frame parsed, book events fed to one BookSync per instrument. */
-class Client {
-  readonly events: MarketEvent[] = [];
-  readonly controls: Control[] = [];
-  readonly problems: string[] = [];
-  readonly outcomes: SyncOutcome[] = [];
-  readonly syncs = new Map<string, BookSync>();
-  private ws!: WebSocket;
-  constructor(private readonly byId: Map<string, Instrument>) {}
-
-  async open(url: string): Promise<void> {
-    this.ws = new WebSocket(url);
-    const lookup = (s: string) => this.byId.get(`okx:${s}`);
-    this.ws.on('message', (data) => {
-      const out = adapter.parse(String(data), Date.now(), lookup);
-      if (!out.ok) return void this.problems.push(`${out.problem} ${out.detail}`);
-      if (out.control) this.controls.push(out.control);
-      for (const ev of out.events) {
-        this.events.push(ev);
-        if (ev.kind === 'book.snapshot' || ev.kind === 'book.delta') this.outcomes.push(this.sync(ev.instrument).apply(ev));
-      }
-    });
-    await new Promise<void>((resolve, reject) => this.ws.once('open', resolve).once('error', reject));
-  }
-  sync(id: string): BookSync {
-    let s = this.syncs.get(id);
-    if (!s) this.syncs.set(id, (s = new BookSync(id, adapter.syncRule)));
-    return s;
-  }
-  send(frames: readonly string[]): void {
-    for (const f of frames) this.ws.send(f);
-  }
-  close(): void {
-    this.ws.close();
-  }
-}
-
-async function until(what: string, cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** Returns a side as the client holds it: [price text, size text] best first. */
-function clientSide(sync: BookSync, side: 'bids' | 'asks'): PriceLevel[] {
-  const out: PriceLevel[] = [];
-  sync.book[side].forEach(Infinity, (_p, _q, _i, px, qty) => {
-    out.push([px!, qty!]);
-  });
-  return out;
-}
-
-function expectSameBook(sync: BookSync, book: SimBook): void {
-  expect(sync.status).toBe('synced');
-  expect(clientSide(sync, 'bids')).toEqual(book.bids.top());
-  expect(clientSide(sync, 'asks')).toEqual(book.asks.top());
-}
 
 /** A random change around 30000.0 (tick 0.1): bids below, asks above, sizes with trailing zeros kept. */
 function change(rng: Rng): SimBookChange {
@@ -95,10 +31,7 @@ describe('okx sim venue', () => {
   const rng = seededRng('okx-sim');
 
   beforeAll(async () => {
-    server = await createOkxSimServer(SPECS).listen();
-    rest = new RestClient(server.restUrl, { clock: new SystemClock(), timeoutMs: 3000 });
-    instruments = await adapter.fetchInstruments(rest);
-    byId = new Map(instruments.map((i) => [i.id, i]));
+    ({ server, rest, instruments, byId } = await startSimVenue(createOkxSimServer(SPECS), adapter, 3000));
     const seed: SimBookChange = { bids: [['29999.9', '1.00'], ['29999.5', '2.50']], asks: [['30000.0', '0.40'], ['30000.3', '3.10']] };
     server.book('BTC-USDT-SWAP').apply(seed);
     server.book('BTC-USDT').apply(seed);
@@ -122,7 +55,7 @@ describe('okx sim venue', () => {
   });
 
   it('subscribes, gets acks and a snapshot, and rebuilds the exact book through checksummed updates', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     const swap = byId.get('okx:BTC-USDT-SWAP')!;
     const spot = byId.get('okx:BTC-USDT')!;
@@ -166,7 +99,7 @@ describe('okx sim venue', () => {
   });
 
   it('a gap (one seqId skipped) makes the sync resync; resubscribing the book rebuilds it', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     const swap = byId.get('okx:BTC-USDT-SWAP')!;
     const topic = adapter.bookTopic(swap, adapter.defaultDepth);
@@ -189,7 +122,7 @@ describe('okx sim venue', () => {
   });
 
   it('a wrong checksum makes the sync resync', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     const spot = byId.get('okx:BTC-USDT')!;
     c.send(adapter.subscribeFrames([adapter.bookTopic(spot, 400)], 1));
@@ -203,7 +136,7 @@ describe('okx sim venue', () => {
   });
 
   it('answers ping with pong, and a bad subscription with the venue error', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     c.send([adapter.pingFrame()!]);
     c.send(adapter.subscribeFrames(['books:NOPE-USDT', 'funding-rate:BTC-USDT'], 1));
@@ -215,7 +148,7 @@ describe('okx sim venue', () => {
   });
 
   it('books5 pushes the top five levels as whole books', async () => {
-    const c = new Client(byId);
+    const c = new SimClient(adapter, byId);
     await c.open(adapter.connectUrl(server.wsUrl));
     const swap = byId.get('okx:BTC-USDT-SWAP')!;
     c.send(adapter.subscribeFrames([adapter.bookTopic(swap, 5)], 1));

@@ -56,6 +56,15 @@ export function jitteredBackoff(attempt: number, initialMs: number, maxMs: numbe
   return Math.round(base / 2 + ((rng % 10_000) / 10_000) * (base / 2));
 }
 
+/** Failures while (re)connecting or subscribing: back off, or once the outage has expired, down. */
+const whileConnecting = {
+  'ws.failed': [
+    { guard: 'outageExpired', target: 'down', actions: 'planBackoff' },
+    { target: 'backoff', actions: 'planBackoff' },
+  ],
+  'connector.outage-timeout': { actions: 'markExpired' },
+} as const;
+
 export const connectorMachine = setup({
   types: {
     context: {} as ConnectorContext,
@@ -113,25 +122,11 @@ export const connectorMachine = setup({
     idle: {},
     connecting: {
       entry: 'openConnections',
-      on: {
-        'ws.opened': 'subscribing',
-        'ws.failed': [
-          { guard: 'outageExpired', target: 'down', actions: 'planBackoff' },
-          { target: 'backoff', actions: 'planBackoff' },
-        ],
-        'connector.outage-timeout': { actions: 'markExpired' },
-      },
+      on: { 'ws.opened': 'subscribing', ...whileConnecting },
     },
     subscribing: {
       entry: 'subscribe',
-      on: {
-        'ws.subscribed': 'live',
-        'ws.failed': [
-          { guard: 'outageExpired', target: 'down', actions: 'planBackoff' },
-          { target: 'backoff', actions: 'planBackoff' },
-        ],
-        'connector.outage-timeout': { actions: 'markExpired' },
-      },
+      on: { 'ws.subscribed': 'live', ...whileConnecting },
     },
     live: {
       entry: ['endOutage', 'markLive'],

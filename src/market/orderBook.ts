@@ -176,8 +176,8 @@ export class BookSide {
     return h;
   }
 
-  private insert(price: number, qty: number, pxRaw: string | undefined, qtyRaw: string | undefined): void {
-    const key = this.isBid ? -price : price;
+  /** Fills `path` with the last level before `key` on every height in use. */
+  private search(key: number): void {
     let node = this.head;
     for (let lvl = this.height - 1; lvl >= 0; lvl--) {
       let nxt = node.next[lvl];
@@ -187,6 +187,11 @@ export class BookSide {
       }
       this.path[lvl] = node;
     }
+  }
+
+  private insert(price: number, qty: number, pxRaw: string | undefined, qtyRaw: string | undefined): void {
+    const key = this.isBid ? -price : price;
+    this.search(key);
     const h = this.randomHeight();
     if (h > this.height) {
       for (let lvl = this.height; lvl < h; lvl++) this.path[lvl] = this.head;
@@ -202,15 +207,10 @@ export class BookSide {
   }
 
   private remove(level: Level): void {
-    const key = level.key;
-    let node = this.head;
-    for (let lvl = this.height - 1; lvl >= 0; lvl--) {
-      let nxt = node.next[lvl];
-      while (nxt && nxt.key < key) {
-        node = nxt;
-        nxt = node.next[lvl];
-      }
-      if (nxt === level) node.next[lvl] = level.next[lvl] ?? null;
+    this.search(level.key);
+    for (let lvl = 0; lvl < this.height; lvl++) {
+      const prev = this.path[lvl]!;
+      if (prev.next[lvl] === level) prev.next[lvl] = level.next[lvl] ?? null;
     }
     while (this.height > 1 && this.head.next[this.height - 1] === null) this.height--;
     this.byPrice.delete(level.price);

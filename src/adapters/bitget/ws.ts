@@ -3,22 +3,12 @@
  * batched under the request limit, and the text `ping` every 30 s (answered by `pong`).
  */
 import { BITGET_LIMITS } from './constants.ts';
+import { opFrames } from '../opFrames.ts';
 import type { BitgetWsArg, BitgetWsRequest } from './messages.ts';
 import { bitgetTopicArg } from './symbols.ts';
 
 function frames(op: BitgetWsRequest['op'], topics: readonly string[]): string[] {
-  const args: BitgetWsArg[] = [];
-  for (const t of topics) {
-    const arg = bitgetTopicArg(t);
-    if (arg) args.push(arg);
-  }
-  const out: string[] = [];
-  const per = BITGET_LIMITS.maxTopicsPerRequest;
-  for (let i = 0; i < args.length; i += per) {
-    const req: BitgetWsRequest = { op, args: args.slice(i, i + per) };
-    out.push(JSON.stringify(req));
-  }
-  return out;
+  return opFrames<BitgetWsArg>(op, topics, bitgetTopicArg, BITGET_LIMITS.maxTopicsPerRequest);
 }
 
 /** Returns subscribe frames for topics (Bitget requests carry no id; acks echo the arg). */

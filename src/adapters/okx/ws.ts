@@ -3,22 +3,12 @@
  * request limit, and the text `ping` (answered by the text `pong`).
  */
 import { OKX_LIMITS } from './constants.ts';
+import { opFrames } from '../opFrames.ts';
 import type { OkxWsArg, OkxWsRequest } from './messages.ts';
 import { okxTopicArg } from './symbols.ts';
 
 function frames(op: OkxWsRequest['op'], topics: readonly string[]): string[] {
-  const args: OkxWsArg[] = [];
-  for (const t of topics) {
-    const arg = okxTopicArg(t);
-    if (arg) args.push(arg);
-  }
-  const out: string[] = [];
-  const per = OKX_LIMITS.maxTopicsPerRequest;
-  for (let i = 0; i < args.length; i += per) {
-    const req: OkxWsRequest = { op, args: args.slice(i, i + per) };
-    out.push(JSON.stringify(req));
-  }
-  return out;
+  return opFrames<OkxWsArg>(op, topics, okxTopicArg, OKX_LIMITS.maxTopicsPerRequest);
 }
 
 /** Returns subscribe frames for topics (OKX requests carry no id; acks echo the arg instead). */

@@ -24,7 +24,7 @@ import { Candles } from '../market/candles.ts';
 import { DEFAULT_TAPE_CAPACITY, TradeTape } from '../market/tape.ts';
 import { makeInstrument, type Instrument, type InstrumentLookup } from '../model/instrument.ts';
 import type { Trade } from '../model/market.ts';
-import { bybitFrames, decimalText, okxFrames, seededRng, synthBook } from './marketParse.ts';
+import { bybitFrames, decimalText, okxFrames, rngFn, synthBook } from './syntheticBook.ts';
 import { fmt, median, progress, spread, type Row } from './util.ts';
 
 const INSTRUMENTS = 500;
@@ -103,7 +103,7 @@ function fill(adapter: PublicAdapter, inst: Instrument, lookup: InstrumentLookup
 
 /** One synthetic book per instrument: distinct prices per instrument (no shared strings between books). */
 function bookOf(i: number): ReturnType<typeof synthBook> {
-  return synthBook(seededRng(0xb00c + i), { levels: LEVELS, deltas: DELTAS, mid: 10_000 + 997 * i, band: 120, maxChanges: 4 });
+  return synthBook(rngFn(0xb00c + i), { levels: LEVELS, deltas: DELTAS, mid: 10_000 + 997 * i, band: 120, maxChanges: 4 });
 }
 
 function booksCase(gc: Gc, venue: 'bybit' | 'okx', results: Retained[], rawChars: number[]): void {

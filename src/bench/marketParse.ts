@@ -15,8 +15,7 @@
  * out of the line, not re-serialised). Instruments are the grids the conformance tests use.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PUBLIC_ADAPTERS } from '../adapters/registry.ts';
 import type { PublicAdapter } from '../adapters/types.ts';
@@ -25,6 +24,8 @@ import { hyperliquidInstrumentSpec } from '../adapters/hyperliquid/symbols.ts';
 import { BookSync } from '../market/bookSync.ts';
 import { makeInstrument, type Instrument, type InstrumentLookup } from '../model/instrument.ts';
 import { fmt, median, pause, progress, spread, type Row } from './util.ts';
+import { fixtureLines, fixturesDir, rawMsg } from './fixtures.ts';
+import { bybitFrames, decimalText, rngFn, synthBook, type SynthBook } from './syntheticBook.ts';
 
 /** Each timed run lasts at least this long (passes are counted to reach it). */
 const TARGET_MS = 300;
@@ -35,13 +36,6 @@ const SYNTH_DELTAS = 1_999;
 const HL_FRAMES = 50;
 /** Every stream round-robin for this long before the per-stream timing (see benchMarketParse). */
 const WARM_ALL_MS = 1_500;
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** The shared venue captures (same rule as test/support/fixtures.ts). */
-export function fixturesDir(): string {
-  return process.env.FLEET_FIXTURES ?? resolve(repoRoot, '../shared/fixtures/exchanges');
-}
 
 interface Frame {
   readonly text: string;
@@ -72,32 +66,6 @@ const BTC_BYBIT = makeInstrument({ venue: 'bybit-linear', symbol: 'BTCUSDT', kin
 
 function lookupOf(inst: Instrument): InstrumentLookup {
   return (s) => (s === inst.symbol ? inst : undefined);
-}
-
-function fixtureLines(venue: string, file: string): string[] {
-  return readFileSync(join(fixturesDir(), venue, file), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-}
-
-/**
- * Returns the venue message of a cryptofeed envelope line as recorded: `msg` is the last key and
- * was spliced in byte for byte, so it is sliced out rather than re-serialised (falling back to
- * re-serialising should the slice not be the same value).
- */
-function rawMsg(line: string, msg: unknown): string {
-  if (typeof msg === 'string') return msg;
-  const at = line.indexOf(',"msg":');
-  const end = line.lastIndexOf('}');
-  if (at >= 0 && end > at) {
-    const text = line.slice(at + 7, end).trim();
-    try {
-      if (JSON.stringify(JSON.parse(text)) === JSON.stringify(msg)) return text;
-    } catch {
-      // fall through
-    }
-  }
-  return JSON.stringify(msg);
 }
 
 function envelopeFrames(venue: string, file: string, keep: (url: string, source: string) => boolean = () => true): Frame[] {
@@ -174,122 +142,8 @@ function recordedStreams(): Stream[] {
   ];
 }
 
-// ---------------------------------------------------------------------------------------------
-// Synthetic books (also used by the memory measurement)
-
-/** A seeded PRNG (mulberry32): the same frames on every run and machine. */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Levels as [ticks, lots] best first; lots 0 deletes. */
-export interface SynthLevels {
-  readonly bids: readonly (readonly [number, number])[];
-  readonly asks: readonly (readonly [number, number])[];
-}
-
-export interface SynthBook {
-  readonly snapshot: SynthLevels;
-  readonly deltas: readonly SynthLevels[];
-  /** The book after the last delta (for verification). */
-  readonly final: SynthLevels;
-}
-
-export interface SynthOptions {
-  /** Levels per side, kept constant (as Bybit's orderbook.50 does: a level leaving the top 50 is deleted). */
-  readonly levels: number;
-  readonly deltas: number;
-  /** Mid price in ticks; bids lie below, asks above, within `band` ticks, so the book never crosses. */
-  readonly mid: number;
-  readonly band: number;
-  /** Changes per delta: 1..maxChanges (a size change, or a level deleted and another inserted). */
-  readonly maxChanges: number;
-}
-
-function sortedLevels(m: ReadonlyMap<number, number>, bid: boolean): [number, number][] {
-  return [...m].sort((x, y) => (bid ? y[0] - x[0] : x[0] - y[0]));
-}
-
-/** Generates a constant-depth book and its delta stream: most changes near the top, as in real books. */
-export function synthBook(rng: () => number, o: SynthOptions): SynthBook {
-  const bids = new Map<number, number>();
-  const asks = new Map<number, number>();
-  const lots = (): number => 1 + Math.floor(rng() ** 3 * 50_000);
-  const priceOf = (bid: boolean): number => o.mid + (bid ? -1 : 1) * (1 + Math.floor(rng() * o.band));
-  for (const [side, bid] of [[bids, true], [asks, false]] as const) {
-    while (side.size < o.levels) side.set(priceOf(bid), lots());
-  }
-  const snapshot = { bids: sortedLevels(bids, true), asks: sortedLevels(asks, false) };
-  const deltas: SynthLevels[] = [];
-  for (let d = 0; d < o.deltas; d++) {
-    const ch = { bids: new Map<number, number>(), asks: new Map<number, number>() };
-    const n = 1 + Math.floor(rng() * o.maxChanges);
-    for (let j = 0; j < n; j++) {
-      const bid = rng() < 0.5;
-      const side = bid ? bids : asks;
-      const changes = bid ? ch.bids : ch.asks;
-      const prices = sortedLevels(side, bid).map((l) => l[0]);
-      if (rng() < 0.75) {
-        const p = prices[Math.floor(rng() ** 2 * prices.length)]!;
-        const q = lots();
-        side.set(p, q);
-        changes.set(p, q);
-      } else {
-        const p = prices[Math.floor(rng() * prices.length)]!;
-        side.delete(p);
-        changes.set(p, 0);
-        let np = priceOf(bid);
-        while (side.has(np) || np === p) np = priceOf(bid);
-        const q = lots();
-        side.set(np, q);
-        changes.set(np, q);
-      }
-    }
-    deltas.push({ bids: sortedLevels(ch.bids, true), asks: sortedLevels(ch.asks, false) });
-  }
-  return { snapshot, deltas, final: { bids: sortedLevels(bids, true), asks: sortedLevels(asks, false) } };
-}
-
-/** Returns `units` at `decimals` fractional digits as exact decimal text (12345, 2 → "123.45"). */
-export function decimalText(units: number, decimals: number): string {
-  if (decimals === 0) return String(units);
-  const s = String(units).padStart(decimals + 1, '0');
-  return `${s.slice(0, -decimals)}.${s.slice(-decimals)}`;
-}
-
-/**
- * Returns a synthetic book as Bybit v5 `orderbook.<depth>` frames in the documented format
- * (docs/v5/websocket/public/orderbook: topic, type, ts, data {s, b, a, u, seq}, cts).
- * `px`/`qty` turn ticks and lots into the venue's text.
- */
-export function bybitFrames(symbol: string, depth: number, book: SynthBook, px: (ticks: number) => string, qty: (lots: number) => string, t0 = 1_733_011_200_000): string[] {
-  const side = (ls: SynthLevels['bids']): string => `[${ls.map(([p, q]) => `["${px(p)}","${qty(q)}"]`).join(',')}]`;
-  const frame = (type: string, l: SynthLevels, k: number): string =>
-    `{"topic":"orderbook.${depth}.${symbol}","type":"${type}","ts":${t0 + 20 * k},"data":{"s":"${symbol}","b":${side(l.bids)},"a":${side(l.asks)},"u":${1000 + k},"seq":${130020238981 + 7 * k}},"cts":${t0 + 20 * k - 2}}`;
-  return [frame('snapshot', book.snapshot, 0), ...book.deltas.map((d, i) => frame('delta', d, i + 1))];
-}
-
-/**
- * Returns a synthetic book as OKX v5 `books` frames (snapshot then updates, seqId/prevSeqId
- * chained, levels [px, sz, "0", orders]). The checksum is 0 (none): these feed the memory
- * measurement, which needs the raw strings kept, not verified.
- */
-export function okxFrames(instId: string, book: SynthBook, px: (ticks: number) => string, qty: (lots: number) => string, t0 = 1_652_459_225_000): string[] {
-  const side = (ls: SynthLevels['bids']): string => `[${ls.map(([p, q]) => `["${px(p)}","${qty(q)}","0","${q === 0 ? 0 : 1 + (p % 7)}"]`).join(',')}]`;
-  const frame = (action: string, l: SynthLevels, k: number): string =>
-    `{"arg":{"channel":"books","instId":"${instId}"},"action":"${action}","data":[{"asks":${side(l.asks)},"bids":${side(l.bids)},"ts":"${t0 + 10 * k}","checksum":0,"prevSeqId":${k === 0 ? -1 : 5000 + k - 1},"seqId":${5000 + k}}]}`;
-  return [frame('snapshot', book.snapshot, 0), ...book.deltas.map((d, i) => frame('update', d, i + 1))];
-}
-
 function syntheticStream(): { stream: Stream; book: SynthBook } {
-  const book = synthBook(seededRng(0x5eed), { levels: 50, deltas: SYNTH_DELTAS, mid: 302_470, band: 120, maxChanges: 4 });
+  const book = synthBook(rngFn(0x5eed), { levels: 50, deltas: SYNTH_DELTAS, mid: 302_470, band: 120, maxChanges: 4 });
   // BTCUSDT tick 0.10 written with 2 decimals as Bybit does ("30247.20"), lot 0.001.
   const texts = bybitFrames('BTCUSDT', 50, book, (t) => decimalText(t * 10, 2), (q) => decimalText(q, 3));
   return {

@@ -4,16 +4,11 @@
  * that need it skip with a one-line notice; CI always has it. FLEET_FIXTURES overrides the path.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe } from 'vitest';
+import { fixturesDir, rawMsg } from '../../src/bench/fixtures.ts';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Returns the fixtures folder (exists or not). */
-export function fixturesDir(): string {
-  return process.env.FLEET_FIXTURES ?? resolve(repoRoot, '../shared/fixtures/exchanges');
-}
+export { fixturesDir, fixtureLines } from '../../src/bench/fixtures.ts';
 
 export const haveFixtures = existsSync(fixturesDir());
 let noticed = false;
@@ -37,17 +32,12 @@ export function fixtureJson<T = unknown>(venue: string, file: string): T {
   return JSON.parse(fixtureText(venue, file)) as T;
 }
 
-/** Returns the non-empty lines of a .jsonl fixture. */
-export function fixtureLines(venue: string, file: string): string[] {
-  return fixtureText(venue, file).split('\n').filter((l) => l.trim() !== '');
-}
 
 /**
  * Returns the raw venue message text of a cryptofeed-envelope line
- * (`{"recv_ts","source","url","msg"}`) without re-serialising it where `msg` is a string, and
- * re-serialised where it was spliced in as JSON (numbers and strings keep their text either way).
+ * (`{"recv_ts","source","url","msg"}`), byte for byte as recorded.
  */
 export function envelope(line: string): { recvTs: number; source: 'ws' | 'rest'; url: string; text: string } {
   const o = JSON.parse(line) as { recv_ts: number; source: 'ws' | 'rest'; url: string; msg: unknown };
-  return { recvTs: Math.round(o.recv_ts * 1000), source: o.source, url: o.url, text: typeof o.msg === 'string' ? o.msg : JSON.stringify(o.msg) };
+  return { recvTs: Math.round(o.recv_ts * 1000), source: o.source, url: o.url, text: rawMsg(line, o.msg) };
 }

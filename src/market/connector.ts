@@ -37,7 +37,6 @@ export interface ConnectorDeps {
   readonly market: MarketData;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly reconnect: { initialMs: number; maxMs: number };
   readonly downAfterMs: number;
   readonly backlogWatermark: number;
   readonly connectionLifetimeMs?: number;

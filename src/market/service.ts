@@ -95,7 +95,6 @@ export class MarketService {
           market: this.market,
           clock: d.clock,
           logger: d.logger.child({ component: 'market', venue }),
-          reconnect: d.config.market.reconnect,
           downAfterMs: d.config.market.downAfterMs,
           backlogWatermark: d.config.market.backlogWatermark,
           ...(d.config.market.connectionLifetimeMs !== undefined ? { connectionLifetimeMs: d.config.market.connectionLifetimeMs } : {}),

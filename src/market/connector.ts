@@ -36,6 +36,7 @@ export interface ConnectorDeps {
   readonly config: VenueConfig;
   readonly market: MarketData;
   readonly clock: Clock;
+  /** A child logger carrying the venue, so the calls here do not repeat it. */
   readonly logger: Logger;
   readonly downAfterMs: number;
   readonly backlogWatermark: number;
@@ -108,7 +109,7 @@ export class VenueConnector {
     const { adapter, config, market, clock, logger, venue } = this.d;
     const all = await withRetry(() => adapter.fetchInstruments(this.rest), {
       clock,
-      onRetry: (e, n, ms) => logger.warn({ venue, attempt: n, delayMs: ms, err: e.message }, 'instrument list failed; retrying'),
+      onRetry: (e, n, ms) => logger.warn({ attempt: n, delayMs: ms, err: e.message }, 'instrument list failed; retrying'),
     });
     const added = market.registry.upsert(all);
     const wanted = config.symbols === '*' || config.symbols.length === 0 ? undefined : new Set(config.symbols);
@@ -116,7 +117,7 @@ export class VenueConnector {
     if (wanted) {
       const missing = [...wanted].filter((s) => !all.some((i) => i.symbol === s));
       if (missing.length) {
-        logger.error({ venue, missing }, 'configured symbols are not listed by the venue');
+        logger.error({ missing }, 'configured symbols are not listed by the venue');
         this.d.log('connector.unknown-symbols', { venue, symbols: missing });
       }
     }
@@ -124,7 +125,7 @@ export class VenueConnector {
     const prime = new Set(config.prime ?? []);
     for (const inst of this.instruments) market.feed(inst, prime.has(inst.symbol));
     this.groups = planConnections(adapter, this.instruments, (i) => prime.has(i.symbol), this.depth);
-    logger.info({ venue, listed: all.length, new: added.length, subscribed: this.instruments.length, connections: this.groups.length }, 'instruments loaded');
+    logger.info({ listed: all.length, new: added.length, subscribed: this.instruments.length, connections: this.groups.length }, 'instruments loaded');
     this.heartbeatTimer = clock.setInterval(() => this.heartbeat(), 1000);
   }
 
@@ -197,7 +198,7 @@ export class VenueConnector {
       return;
     }
     const all = this.groups.every((x) => this.live.get(x.key)?.isOpen);
-    this.d.logger.debug({ venue: this.d.venue, conn: conn.id, group: g.key }, 'connection open');
+    this.d.logger.debug({ conn: conn.id, group: g.key }, 'connection open');
     if (all) this.d.toActor({ type: 'ws.opened' });
   }
 
@@ -238,7 +239,7 @@ export class VenueConnector {
     if (conn.replacing) {
       if (this.rotations.get(g.key) === conn) this.rotations.delete(g.key);
       this.rotationRetryAt.set(g.key, this.d.clock.now() + ROTATION_TIMEOUT_MS);
-      this.d.logger.warn({ venue: this.d.venue, conn: conn.id, reason }, 'replacement connection failed; the current one stays');
+      this.d.logger.warn({ conn: conn.id, reason }, 'replacement connection failed; the current one stays');
       return;
     }
     if (this.live.get(g.key) !== conn) return; // retired after a rotation
@@ -248,7 +249,7 @@ export class VenueConnector {
       this.d.market.noteStatus(sync, before);
     }
     if (this.stopped) return;
-    this.d.logger.warn({ venue: this.d.venue, conn: conn.id, reason }, 'connection lost');
+    this.d.logger.warn({ conn: conn.id, reason }, 'connection lost');
     this.d.log('connector.disconnected', { venue: this.d.venue, conn: conn.id, reason });
     this.d.toActor({ type: 'ws.failed', error: reason });
   }
@@ -296,7 +297,7 @@ export class VenueConnector {
   private resync(conn: Connection, sync: BookSync): void {
     const inst = this.d.market.registry.get(sync.instrument);
     if (!inst || !conn.isOpen) return;
-    this.d.logger.warn({ venue: this.d.venue, instrument: sync.instrument, reason: sync.reason, detail: sync.detail }, 'book resync');
+    this.d.logger.warn({ instrument: sync.instrument, reason: sync.reason, detail: sync.detail }, 'book resync');
     if (this.d.adapter.resync === 'rest-snapshot') this.snapshots.request(conn, sync);
     else if (this.d.adapter.resync === 'resubscribe') conn.resubscribeBook(inst);
   }
@@ -344,7 +345,7 @@ export class VenueConnector {
   private rotate(key: string, old: Connection): void {
     const g = this.groups.find((x) => x.key === key);
     if (!g) return;
-    this.d.logger.info({ venue: this.d.venue, conn: old.id, ageMs: this.d.clock.now() - old.openedAt }, 'planned reconnect');
+    this.d.logger.info({ conn: old.id, ageMs: this.d.clock.now() - old.openedAt }, 'planned reconnect');
     const next = this.connect(g);
     next.replacing = old;
     this.rotations.set(key, next);
@@ -388,7 +389,7 @@ export class VenueConnector {
   }
 
   private reportProblem(r: ProblemReport): void {
-    this.d.logger.warn({ venue: this.d.venue, problem: r.kind, count: r.count, detail: r.detail.slice(0, 300) }, 'bad venue input');
+    this.d.logger.warn({ problem: r.kind, count: r.count, detail: r.detail.slice(0, 300) }, 'bad venue input');
     this.d.log('market.bad-input', { venue: this.d.venue, problem: r.kind, count: r.count, detail: r.detail.slice(0, 300) });
   }
 }

@@ -164,6 +164,31 @@ const marketSchema = z
   .strict()
   .prefault({});
 
+export const SIM_SCENARIOS = ['calm', 'trending', 'pump-dump', 'spoof-walls', 'news-shock', 'outage', 'listing'] as const;
+export type SimScenario = (typeof SIM_SCENARIOS)[number];
+export const SIM_FAULT_KINDS = ['drop', 'gap', 'disconnect', 'http429', 'http5xx', 'checksum', 'duplicate', 'delay-fill', 'duplicate-fill', 'fill-after-cancel', 'reject-next-order'] as const;
+
+const simSchema = z
+  .object({
+    /** The market generator's seed: the same seed and scenario give the same frames. */
+    seed: z.int().min(0).max(2 ** 32 - 1).default(1),
+    scenario: z.enum(SIM_SCENARIOS).default('calm'),
+    /** Simulated market step (one book update round per venue). */
+    stepMs: z.int().min(10).max(5000).default(100),
+    /** The simulated account's starting balance, in each venue's quote asset. */
+    startingBalance: z.number().positive().default(100_000),
+    /** Faults injected on purpose, `afterMs` after the venues start. */
+    faults: z
+      .array(
+        z
+          .object({ venue: venueId, kind: z.enum(SIM_FAULT_KINDS), count: z.int().min(1).default(1), afterMs: z.int().min(0).default(0) })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict()
+  .prefault({});
+
 const logSchema = z
   .object({ level: z.enum(LOG_LEVELS).default('info') })
   .strict()
@@ -181,6 +206,7 @@ export const configSchema = z
     persistence: persistenceSchema,
     inspect: inspectSchema,
     market: marketSchema,
+    sim: simSchema,
     log: logSchema,
   })
   .strict();

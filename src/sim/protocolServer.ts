@@ -5,11 +5,12 @@
  * none. Tests and the simulator drive it with `publish()`; the real adapters connect to it as to
  * the venue itself.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { VenueId } from '../config/schema.ts';
+import { SIM_FAULT_KINDS, type VenueId } from '../config/schema.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
+import type { SimExchange } from './matching/types.ts';
 import { SystemClock } from '../core/clock.ts';
 
 export type PriceLevel = readonly [price: string, qty: string];
@@ -29,24 +30,69 @@ export interface SimTrade {
   readonly ts: number;
 }
 
-export type SimFault = 'drop' | 'gap' | 'disconnect' | 'http429' | 'http5xx' | 'checksum' | 'duplicate';
+/**
+ * Faults on purpose. Public side: `drop` (the next data frame), `duplicate` (sent twice), `gap`
+ * (a skipped sequence id), `checksum` (a wrong one), `disconnect` (every socket), `http429`,
+ * `http5xx`. Private side (the matching engine's venue): `delay-fill`, `duplicate-fill`,
+ * `fill-after-cancel`, `reject-next-order`.
+ */
+export type SimFault = (typeof SIM_FAULT_KINDS)[number];
+export { SIM_FAULT_KINDS };
 
 /** One side's levels as decimal strings, ordered best first on demand. */
 export class SimBookSide {
   readonly levels = new Map<string, string>();
+  /** Prices best first, kept sorted on insert and delete (a snapshot or checksum needs the order every publish). */
+  private readonly order: string[] = [];
+  private readonly values: number[] = [];
   constructor(readonly isBid: boolean) {}
 
   apply(levels: readonly PriceLevel[] | undefined): void {
     for (const [px, qty] of levels ?? []) {
-      if (Number(qty) === 0) this.levels.delete(px);
-      else this.levels.set(px, qty);
+      if (Number(qty) === 0) {
+        if (this.levels.delete(px)) this.unindex(px);
+      } else {
+        if (!this.levels.has(px)) this.index(px);
+        this.levels.set(px, qty);
+      }
     }
   }
 
   /** Returns up to `n` levels, best first, with the exact strings stored. */
   top(n = Infinity): PriceLevel[] {
-    const sorted = [...this.levels.entries()].sort((a, b) => (this.isBid ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0])));
-    return sorted.slice(0, n);
+    const out: PriceLevel[] = [];
+    const end = Math.min(n, this.order.length);
+    for (let i = 0; i < end; i++) out.push([this.order[i]!, this.levels.get(this.order[i]!)!]);
+    return out;
+  }
+
+  /** Returns where a price goes: the first position whose price is worse than it. */
+  private position(value: number): number {
+    let lo = 0;
+    let hi = this.values.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.isBid ? this.values[mid]! > value : this.values[mid]! < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private index(px: string): void {
+    const v = Number(px);
+    const at = this.position(v);
+    this.order.splice(at, 0, px);
+    this.values.splice(at, 0, v);
+  }
+
+  private unindex(px: string): void {
+    const v = Number(px);
+    let at = this.position(v);
+    while (at < this.order.length && this.order[at] !== px) at++;
+    if (at < this.order.length) {
+      this.order.splice(at, 1);
+      this.values.splice(at, 1);
+    }
   }
 }
 
@@ -92,6 +138,23 @@ export interface VenueProtocol {
   snapshot?(server: SimVenueServer, conn: SimConnection, symbol: string): void;
 }
 
+export interface SimHttpRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly body: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/** A venue's private (trading) side: signed REST and private streams over a matching engine. */
+export interface VenuePrivateSide {
+  /** Answers a private REST request; undefined when the path is not private (the public side answers). */
+  http(server: SimVenueServer, req: SimHttpRequest): HttpAnswer | undefined;
+  /** Handles a frame on a private connection; returns false for a public connection's frame. */
+  message(server: SimVenueServer, conn: SimConnection, text: string): boolean;
+  closed?(conn: SimConnection): void;
+}
+
 export interface SimVenueOptions {
   readonly protocol: VenueProtocol;
   readonly instruments: readonly InstrumentSpec[];
@@ -100,13 +163,18 @@ export interface SimVenueOptions {
 
 export class SimVenueServer {
   readonly protocol: VenueProtocol;
-  readonly instruments: readonly InstrumentSpec[];
+  /** What the venue lists; grows when a symbol is listed while running (`list`). */
+  readonly instruments: InstrumentSpec[];
   readonly books = new Map<string, SimBook>();
   readonly connections = new Set<SimConnection>();
-  /** Every client frame received, in order (tests read it to check subscriptions). */
+  /** The last client frames received, in order (tests read them to check subscriptions); bounded. */
   readonly received: { conn: number; text: string }[] = [];
-  /** Every HTTP request received: method and path with query. */
+  /** The last HTTP requests received: method and path with query; bounded. */
   readonly requests: string[] = [];
+  /** The trading side, when the venue has an account and a matching engine behind it. */
+  privateSide: VenuePrivateSide | undefined;
+  /** The venue's matching engine: sees every market change, so resting orders fill by queue position. */
+  exchange: SimExchange | undefined;
   /** While true, nothing at all is sent (a venue gone quiet; sockets stay open). */
   silent = false;
   readonly now: () => number;
@@ -118,7 +186,7 @@ export class SimVenueServer {
 
   constructor(opts: SimVenueOptions) {
     this.protocol = opts.protocol;
-    this.instruments = opts.instruments;
+    this.instruments = [...opts.instruments];
     const clock = new SystemClock();
     this.now = opts.now ?? (() => clock.now());
     for (const i of opts.instruments) this.books.set(i.symbol, new SimBook());
@@ -136,6 +204,13 @@ export class SimVenueServer {
     let b = this.books.get(symbol);
     if (!b) this.books.set(symbol, (b = new SimBook()));
     return b;
+  }
+
+  /** Lists a new symbol: it appears in the venue's instruments endpoint and gets a book. */
+  list(spec: InstrumentSpec): void {
+    if (this.instruments.some((i) => i.symbol === spec.symbol)) return;
+    this.instruments.push(spec);
+    this.book(spec.symbol);
   }
 
   /** Arms a fault for the next `count` occasions it applies to. */
@@ -159,6 +234,12 @@ export class SimVenueServer {
   /** Applies a change to a symbol's book and pushes it in the venue's format. */
   publish(symbol: string, change: SimBookChange, trades: readonly SimTrade[] = []): void {
     this.protocol.publish(this, symbol, change, trades);
+    this.exchange?.onMarket(symbol, change, trades);
+  }
+
+  /** Settles perp funding on the venue's matching engine (when it has one). */
+  settleFunding(symbol: string, rate: string, markPrice: string): void {
+    this.exchange?.settleFunding(symbol, rate, markPrice);
   }
 
   /** Returns the connections subscribed to a topic. */
@@ -213,11 +294,16 @@ export class SimVenueServer {
     this.connections.add(conn);
     ws.on('message', (data) => {
       const text = String(data);
-      this.received.push({ conn: id, text });
+      keepLast(this.received, { conn: id, text });
+      if (this.privateSide?.message(this, conn, text)) return;
       this.protocol.message(this, conn, text);
     });
-    ws.on('close', () => this.connections.delete(conn));
-    ws.on('error', () => this.connections.delete(conn));
+    const gone = (): void => {
+      this.connections.delete(conn);
+      this.privateSide?.closed?.(conn);
+    };
+    ws.on('close', gone);
+    ws.on('error', gone);
   }
 
   private onHttp(req: IncomingMessage, res: ServerResponse): void {
@@ -225,16 +311,27 @@ export class SimVenueServer {
     req.on('data', (c: Buffer) => (body += String(c)));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      this.requests.push(`${req.method} ${url.pathname}${url.search}`);
+      keepLast(this.requests, `${req.method} ${url.pathname}${url.search}`);
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
       };
       if (this.take('http429')) return send(429, { code: -1003, msg: 'Too many requests; simulated.' }, { 'retry-after': '1' });
       if (this.take('http5xx')) return send(503, { code: -1001, msg: 'Service unavailable; simulated.' });
-      const answer = this.protocol.http(this, req.method ?? 'GET', url.pathname, url.searchParams, body);
+      const method = req.method ?? 'GET';
+      const answer =
+        this.privateSide?.http(this, { method, path: url.pathname, query: url.searchParams, body, headers: req.headers }) ??
+        this.protocol.http(this, method, url.pathname, url.searchParams, body);
       if (!answer) return send(404, { msg: `no route ${url.pathname}` });
       send(answer.status, answer.body, answer.headers);
     });
   }
+}
+
+const TRAFFIC_KEPT = 2000;
+
+/** Appends to a traffic log kept to its last TRAFFIC_KEPT entries (a long-running venue must not grow). */
+function keepLast<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > TRAFFIC_KEPT) list.splice(0, list.length - TRAFFIC_KEPT);
 }

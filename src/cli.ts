@@ -5,13 +5,15 @@ import { START_USAGE, runStart } from './commands/start.ts';
 import { AUDIT_USAGE, runAudit } from './commands/audit.ts';
 import { RECORD_USAGE } from './commands/record.ts';
 import { REPLAY_USAGE } from './commands/replay.ts';
+import { SIM_USAGE } from './commands/sim.ts';
 
 const USAGE = `usage:
   ${START_USAGE}
   ${AUDIT_USAGE}
   ${RECORD_USAGE}
   ${REPLAY_USAGE}
-  fleet bench [--only start,crash,append,audit,market,memory]
+  ${SIM_USAGE}
+  fleet bench [--only start,crash,append,audit,market,memory,sim,matching]
 `;
 
 const BAD_INPUT: readonly string[] = [ErrorCodes.BAD_ARGUMENTS, ErrorCodes.CONFIG_INVALID, ErrorCodes.CONFIG_UNREADABLE];
@@ -25,6 +27,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runStart(rest);
       case 'audit':
         return await runAudit(rest);
+      case 'sim': {
+        const { runSim } = await import('./commands/sim.ts');
+        return await runSim(rest);
+      }
       case 'record': {
         const { runRecord } = await import('./commands/record.ts');
         return await runRecord(rest);

@@ -19,7 +19,8 @@ import type { EventLog } from './runtime/eventLog.ts';
 import { ActorRuntime, SUPERVISOR_ID } from './runtime/actorRuntime.ts';
 import { buildApp } from './api/app.ts';
 import { createMetrics } from './api/metrics.ts';
-import { VENUE_IDS, type VenueId } from './config/schema.ts';
+import { VENUE_IDS, type SimScenario, type VenueId } from './config/schema.ts';
+import { SimCluster } from './sim/cluster.ts';
 import { PUBLIC_ADAPTERS } from './adapters/registry.ts';
 import { MarketService, type ActorHost } from './market/service.ts';
 
@@ -35,6 +36,8 @@ export interface DaemonOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly env?: NodeJS.ProcessEnv;
+  /** Sim mode: the simulator's seed and scenario (`--seed`, `--scenario`), over the config's `sim`. */
+  readonly sim?: { readonly seed?: number; readonly scenario?: SimScenario };
 }
 
 export interface Daemon {
@@ -44,6 +47,8 @@ export interface Daemon {
   readonly eventLog: EventLog;
   readonly app: FastifyInstance;
   readonly market: MarketService | undefined;
+  /** The in-process simulated venues (sim mode). */
+  readonly sim: SimCluster | undefined;
   /** Flushes all state and the log, then releases the data dir. */
   close(): Promise<void>;
 }
@@ -129,8 +134,22 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   ]);
   runtime.send('portfolio', { type: 'portfolio.mode', mode: config.mode });
 
+  // Sim mode: the simulated venues start in-process on free ports and every enabled venue is
+  // pointed at its simulated twin (a venue the config points elsewhere is pointed at the simulator too).
+  let sim: SimCluster | undefined;
+  const simVenues = VENUE_IDS.filter((v) => config.venues[v]?.enabled);
+  if (config.mode === 'sim' && simVenues.length > 0) {
+    const seed = opts.sim?.seed ?? config.sim.seed;
+    const scenario = opts.sim?.scenario ?? config.sim.scenario;
+    sim = new SimCluster({ seed, scenario, clock, stepMs: config.sim.stepMs, startingBalance: config.sim.startingBalance, venues: simVenues });
+    await sim.listen();
+    config = sim.configure(config);
+    sim.run();
+    for (const f of config.sim.faults) clock.setTimeout(() => sim?.inject(f.venue, f.kind, f.count), f.afterMs);
+    logger.info({ seed, scenario, venues: sim.endpoints().map((e) => `${e.venue} ${e.wsUrl}`) }, 'simulated venues started');
+    await eventLog.appendDurable({ type: 'sim.started', data: { seed, scenario, venues: sim.endpoints().map((e) => ({ venue: e.venue, ws: e.wsUrl, rest: e.restUrl })) } });
+  }
   const venues = marketVenues(config);
-  if (config.mode === 'sim' && venues.length === 0) logger.info('sim mode: no venue has a wsUrl configured, so no market data runs (the simulator comes with issue 4)');
   const market = venues.length
     ? new MarketService({
         config,
@@ -160,6 +179,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     connectors: () => market?.health() ?? [],
     stopping: () => stopping,
     ...(market ? { market } : {}),
+    ...(sim && opts.debugFaults ? { simFault: (venue: VenueId, kind: Parameters<SimCluster['inject']>[1], count: number) => sim!.inject(venue, kind, count) } : {}),
   });
   const address = await app.listen({ host: config.api.host, port: config.api.port });
   const url = address.replace('[::1]', '127.0.0.1');
@@ -188,7 +208,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           fileConfig = next;
           // Mode and listen address stay what the daemon runs with until a restart (mode
           // changes go through POST /api/mode with its safeguards).
-          config = { ...effectiveConfig(next, opts.overrides), mode: config.mode, api: config.api };
+          const reloaded = { ...effectiveConfig(next, opts.overrides), mode: config.mode, api: config.api };
+          config = sim ? sim.configure(reloaded) : reloaded;
           queue.flushIntervalMs = config.persistence.flushIntervalMs;
           logger.level = config.log.level;
           runtime.send(SUPERVISOR_ID, { type: 'supervisor.configure', policy: config.supervisor });
@@ -211,6 +232,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       watcher?.close();
       bridge?.stop();
       market?.stop();
+      await sim?.close();
       await app.close();
       await runtime.stop();
       await eventLog.appendDurable({ type: 'daemon.stopped' });
@@ -219,7 +241,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       logger.info('fleet daemon stopped; state flushed');
     })());
 
-  return { url, tokenSource, runtime, eventLog, app, market, close };
+  return { url, tokenSource, runtime, eventLog, app, market, sim, close };
 }
 
 /**

@@ -16,6 +16,8 @@ import { controlRoutes } from './routes/control.ts';
 import { debugRoutes } from './routes/debug.ts';
 import { marketRoutes } from './routes/market.ts';
 import type { MarketService } from '../market/service.ts';
+import type { VenueId } from '../config/schema.ts';
+import type { SimFault } from '../sim/protocolServer.ts';
 import { attachStream } from './stream.ts';
 
 export interface ConnectorHealth {
@@ -37,6 +39,8 @@ export interface AppDeps {
   readonly startedAt: number;
   readonly mode: () => Mode;
   readonly connectors: () => readonly ConnectorHealth[];
+  /** Injects a fault into a simulated venue (sim mode with --debug-faults); false for an unknown venue. */
+  readonly simFault?: (venue: VenueId, kind: SimFault, count: number) => boolean;
   /** Market data (absent when no venue runs). */
   readonly market?: MarketService;
   /** Set while the daemon shuts down: health answers `down`. */

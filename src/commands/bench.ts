@@ -13,9 +13,11 @@ import { benchRestoreCrashed } from '../bench/restoreCrashed.ts';
 import { benchEventLogAppend } from '../bench/eventLogAppend.ts';
 import { benchAuditQuery } from '../bench/auditQuery.ts';
 import { benchMarketParse } from '../bench/marketParse.ts';
+import { benchSimulator } from '../bench/simulator.ts';
+import { benchMatching } from '../bench/matching.ts';
 import { benchBookMemory } from '../bench/bookMemory.ts';
 
-export const BENCH_USAGE = 'fleet bench [--only start,crash,append,audit,market,memory]';
+export const BENCH_USAGE = 'fleet bench [--only start,crash,append,audit,market,memory,sim,matching]';
 
 const MEASUREMENTS: readonly { name: string; run: () => Promise<Row[]> }[] = [
   { name: 'start', run: benchStartActors },
@@ -24,6 +26,8 @@ const MEASUREMENTS: readonly { name: string; run: () => Promise<Row[]> }[] = [
   { name: 'audit', run: benchAuditQuery },
   { name: 'market', run: benchMarketParse },
   { name: 'memory', run: benchBookMemory },
+  { name: 'sim', run: benchSimulator },
+  { name: 'matching', run: benchMatching },
 ];
 
 /** Runs `fleet bench`; returns the exit code. */

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { ErrorCodes, FleetError } from '../core/errors.ts';
 import { applySecretEnv, defaultConfig, loadConfigFile } from '../config/load.ts';
-import { MODES, type Mode } from '../config/schema.ts';
+import { MODES, SIM_SCENARIOS, type Mode, type SimScenario } from '../config/schema.ts';
 import { startDaemon } from '../main.ts';
 import { intFlag, parseFlags } from './args.ts';
 
@@ -38,6 +38,11 @@ export async function runStart(args: string[]): Promise<number> {
   if (effectiveMode !== 'sim' && (values.seed !== undefined || values.scenario !== undefined)) {
     throw new FleetError(ErrorCodes.BAD_ARGUMENTS, '--seed and --scenario choose the simulator and only apply in sim mode');
   }
+  const seed = intFlag('seed', values.seed, 0, 2 ** 32 - 1);
+  const scenario = values.scenario;
+  if (scenario !== undefined && !(SIM_SCENARIOS as readonly string[]).includes(scenario)) {
+    throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--scenario must be one of ${SIM_SCENARIOS.join(', ')}, got '${scenario}'`);
+  }
   const daemon = await startDaemon({
     config,
     overrides: { ...(mode ? { mode: mode as Mode } : {}), ...(values.host ? { host: values.host } : {}), ...(port !== undefined ? { port } : {}) },
@@ -45,8 +50,10 @@ export async function runStart(args: string[]): Promise<number> {
     dataDir: resolve(values['data-dir'] ?? 'data'),
     debugFaults: values['debug-faults'] ?? false,
     ...(values.inspect ? { inspect: values.inspect } : {}),
+    sim: { ...(seed !== undefined ? { seed } : {}), ...(scenario ? { scenario: scenario as SimScenario } : {}) },
   });
   process.stdout.write(`Fleet ${effectiveMode.toUpperCase()} mode: API on ${daemon.url} (the dashboard is not built yet)\nAPI token: ${daemon.tokenSource}\n`);
+  if (daemon.sim) process.stdout.write(`Simulated venues (seed ${daemon.sim.seed}, scenario ${daemon.sim.scenario}):\n${daemon.sim.lines().map((l) => `  ${l}`).join('\n')}\n`);
 
   return new Promise<number>((done) => {
     const stop = (signal: string): void => {

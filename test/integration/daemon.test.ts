@@ -45,8 +45,13 @@ describe('the daemon, as a real process', () => {
     expect(d.output()).toContain(`API token: ${join(dataDir, 'api-token')}`);
     expect(statSync(join(dataDir, 'api-token')).mode & 0o777).toBe(0o600);
 
-    const health = await getJson(`${d.url}/api/health`);
-    expect(health).toMatchObject({ status: 'ok', mode: 'sim', connectors: [] });
+    // sim mode: the six simulated venues start in-process; health is ok once every connector is live
+    const health = (await eventually(async () => {
+      const h = (await getJson(`${d.url}/api/health`)) as { status: string; mode: string; connectors: { venue: string; state: string }[] };
+      return h.status === 'ok' ? h : undefined;
+    }, 'all six simulated venues live')) as { mode: string; connectors: { venue: string; state: string }[] };
+    expect(health.mode).toBe('sim');
+    expect(health.connectors.map((c) => c.venue).sort()).toEqual(['binance-spot', 'binance-usdm', 'bitget', 'bybit-linear', 'hyperliquid', 'okx']);
 
     expect((await post(`${d.url}/api/kill-switch`)).status).toBe(401);
     expect((await post(`${d.url}/api/kill-switch`, 'wrong')).status).toBe(403);
@@ -98,7 +103,7 @@ describe('the daemon, as a real process', () => {
     const table = await runCli(['audit', '--data-dir', dataDir, '--actor', 'portfolio', '--type', 'transition']);
     expect(table.stdout).toMatch(/normal --risk\.kill--> killed/);
     expect(table.stdout.trim().split('\n')).toHaveLength(2);
-  });
+  }, 90_000);
 
   it('pushes committed events to /api/stream and applies or refuses config file changes', async () => {
     const dir = join(tmp.dir, 'reload');
@@ -132,7 +137,7 @@ describe('the daemon, as a real process', () => {
     expect(still.context.policy.maxRestarts).toBe(9);
 
     await post(`${d.url}/api/pause`, d.token());
-    const t = await eventually(async () => messages.find((m) => m.record?.type === 'transition'), 'transition on the stream');
+    const t = await eventually(async () => messages.find((m) => m.record?.type === 'transition' && m.record.actor === 'portfolio'), 'transition on the stream');
     expect(t.record).toMatchObject({ actor: 'portfolio', from: 'normal', to: 'paused' });
     ws.close();
 
@@ -176,7 +181,10 @@ describe('the daemon, as a real process', () => {
     const port = (server.address() as { port: number }).port;
     const received: { type?: string; sessionId?: string; event?: { type?: string } }[] = [];
     server.on('connection', (ws) => ws.on('message', (m) => received.push(JSON.parse(String(m)))));
-    const d = await start(join(tmp.dir, 'inspect'), ['--inspect', `ws://127.0.0.1:${port}`]);
+    // no venues: this test is about the bridge, and six simulated venues only add load
+    const cfg = join(tmp.dir, 'no-venues.json');
+    writeFileSync(cfg, JSON.stringify({ venues: {} }));
+    const d = await start(join(tmp.dir, 'inspect'), ['--inspect', `ws://127.0.0.1:${port}`, '--config', cfg]);
     await post(`${d.url}/api/pause`, d.token());
     const paused = await eventually(
       async () => received.find((m) => m.type === '@xstate.snapshot' && m.event?.type === 'portfolio.pause'),

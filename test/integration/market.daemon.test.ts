@@ -29,6 +29,8 @@ describe('the daemon with a venue', () => {
     daemon = await startDaemon({
       config: {
         ...base,
+        // dry: the venue's URL is used as configured (sim mode would point it at the in-process simulator)
+        mode: 'dry',
         venues: { 'bybit-linear': { enabled: true, wsUrl: server.wsUrl, restUrl: server.restUrl, symbols: ['BTCUSDT'] } },
         market: { ...base.market, downAfterMs: 1000, reconnect: { initialMs: 50, maxMs: 200 } },
       },

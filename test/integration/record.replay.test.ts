@@ -88,5 +88,5 @@ describe('record and replay', () => {
     expect((await runCli(['replay', join(tmp.dir, 'missing.jsonl')])).code).toBe(2);
     expect((await runCli(['record', '--out', out, '--config', configPath])).code).toBe(2);
     expect((await runCli(['record', '--out', join(tmp.dir, 'x.jsonl')])).stderr).toMatch(/nothing to record/);
-  }, 30_000);
+  }, 60_000);
 });

@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { requireToken } from '../auth.ts';
 import { ApiErrors, sendError } from '../errors.ts';
+import { SIM_FAULT_KINDS, VENUE_IDS, type VenueId } from '../../config/schema.ts';
+import type { SimFault } from '../../sim/protocolServer.ts';
 
 /** Returns the plugin with the debug routes. */
 export function debugRoutes(deps: AppDeps): FastifyPluginAsync {
@@ -25,6 +27,30 @@ export function debugRoutes(deps: AppDeps): FastifyPluginAsync {
         if (!deps.runtime.has(actor)) return sendError(reply, ApiErrors.notFound, `no actor ${actor}`);
         if (!deps.runtime.send(actor, { type: 'debug.crash' })) return sendError(reply, ApiErrors.conflict, `actor ${actor} is not running`);
         return reply.code(202).send({ actor, crashed: true });
+      },
+    );
+    app.post(
+      '/api/debug/fault',
+      {
+        schema: {
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['venue', 'kind'],
+            properties: {
+              venue: { type: 'string', enum: [...VENUE_IDS] },
+              kind: { type: 'string', enum: [...SIM_FAULT_KINDS] },
+              count: { type: 'integer', minimum: 1, maximum: 10_000, default: 1 },
+            },
+          },
+        },
+      },
+      async (request, reply) => {
+        const { venue, kind, count } = request.body as { venue: VenueId; kind: SimFault; count: number };
+        if (!deps.simFault) return sendError(reply, ApiErrors.conflict, 'faults are injected into simulated venues: the daemon runs none (sim mode only)');
+        if (!deps.simFault(venue, kind, count)) return sendError(reply, ApiErrors.notFound, `no simulated venue ${venue}`);
+        deps.eventLog.append({ type: 'sim.fault-injected', data: { venue, kind, count } });
+        return reply.code(202).send({ venue, kind, count });
       },
     );
   };

@@ -141,7 +141,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   if (config.mode === 'sim' && simVenues.length > 0) {
     const seed = opts.sim?.seed ?? config.sim.seed;
     const scenario = opts.sim?.scenario ?? config.sim.scenario;
-    sim = new SimCluster({ seed, scenario, clock, stepMs: config.sim.stepMs, startingBalance: config.sim.startingBalance, venues: simVenues });
+    sim = new SimCluster({ seed, scenario, clock, stepMs: config.sim.stepMs, startingBalance: config.sim.startingBalance, latencyMs: config.sim.latencyMs, venues: simVenues });
     await sim.listen();
     config = sim.configure(config);
     sim.run();

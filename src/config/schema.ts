@@ -175,6 +175,8 @@ const simSchema = z
     scenario: z.enum(SIM_SCENARIOS).default('calm'),
     /** Simulated market step (one book update round per venue). */
     stepMs: z.int().min(10).max(5000).default(100),
+    /** How long a simulated venue's REST answers take to come back (the order acts on arrival). */
+    latencyMs: z.int().min(0).max(10_000).default(0),
     /** The simulated account's starting balance, in each venue's quote asset. */
     startingBalance: z.number().positive().default(100_000),
     /** Faults injected on purpose, `afterMs` after the venues start. */

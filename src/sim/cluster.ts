@@ -24,6 +24,8 @@ export interface SimClusterOptions {
   /** The generator's start time; default the clock's now (frames carry it, so fix it for byte-identical runs). */
   readonly startTime?: number;
   readonly startingBalance?: number;
+  /** REST answer latency of every venue (ms). */
+  readonly latencyMs?: number;
   readonly venues?: readonly VenueId[];
   /** The assets simulated (default: BTC, ETH, SOL, WIF, NVDA). */
   readonly universe?: SimUniverse;
@@ -64,6 +66,7 @@ export class SimCluster {
       const now = (): number => this.generator.time;
       const creds = simCredentials(venue, o.seed);
       const server = createSimVenue(venue, this.generator.instruments(venue), { now, clock: o.clock, credentials: creds, startingBalance: o.startingBalance ?? 100_000 });
+      server.latencyMs = o.latencyMs ?? 0;
       this.servers.set(venue, server);
       this.credentials.set(venue, creds);
     }

@@ -11,7 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SIM_FAULT_KINDS, type VenueId } from '../config/schema.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
 import type { SimExchange } from './matching/types.ts';
-import { SystemClock } from '../core/clock.ts';
+import { SystemClock, type Clock } from '../core/clock.ts';
 
 export type PriceLevel = readonly [price: string, qty: string];
 
@@ -142,6 +142,8 @@ export interface SimHttpRequest {
   readonly method: string;
   readonly path: string;
   readonly query: URLSearchParams;
+  /** The query string exactly as sent (without "?"): signatures are computed over it. */
+  readonly rawQuery: string;
   readonly body: string;
   readonly headers: IncomingHttpHeaders;
 }
@@ -159,6 +161,7 @@ export interface SimVenueOptions {
   readonly protocol: VenueProtocol;
   readonly instruments: readonly InstrumentSpec[];
   readonly now?: () => number;
+  readonly clock?: Clock;
 }
 
 export class SimVenueServer {
@@ -178,6 +181,9 @@ export class SimVenueServer {
   /** While true, nothing at all is sent (a venue gone quiet; sockets stay open). */
   silent = false;
   readonly now: () => number;
+  /** Delay of every REST answer (the way back from the venue), in ms of `clock`. */
+  latencyMs = 0;
+  private readonly clock: Clock;
   private readonly faults = new Map<SimFault, number>();
   private http?: Server;
   private wss?: WebSocketServer;
@@ -187,8 +193,8 @@ export class SimVenueServer {
   constructor(opts: SimVenueOptions) {
     this.protocol = opts.protocol;
     this.instruments = [...opts.instruments];
-    const clock = new SystemClock();
-    this.now = opts.now ?? (() => clock.now());
+    this.clock = opts.clock ?? new SystemClock();
+    this.now = opts.now ?? (() => this.clock.now());
     for (const i of opts.instruments) this.books.set(i.symbol, new SimBook());
   }
 
@@ -313,14 +319,19 @@ export class SimVenueServer {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       keepLast(this.requests, `${req.method} ${url.pathname}${url.search}`);
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
-        res.writeHead(status, { 'content-type': 'application/json', ...headers });
-        res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
+        const write = (): void => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
+          res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
+        };
+        // The venue acts on arrival; its answer travels back `latencyMs` later.
+        if (this.latencyMs > 0) this.clock.setTimeout(write, this.latencyMs);
+        else write();
       };
       if (this.take('http429')) return send(429, { code: -1003, msg: 'Too many requests; simulated.' }, { 'retry-after': '1' });
       if (this.take('http5xx')) return send(503, { code: -1001, msg: 'Service unavailable; simulated.' });
       const method = req.method ?? 'GET';
       const answer =
-        this.privateSide?.http(this, { method, path: url.pathname, query: url.searchParams, body, headers: req.headers }) ??
+        this.privateSide?.http(this, { method, path: url.pathname, query: url.searchParams, rawQuery: url.search.slice(1), body, headers: req.headers }) ??
         this.protocol.http(this, method, url.pathname, url.searchParams, body);
       if (!answer) return send(404, { msg: `no route ${url.pathname}` });
       send(answer.status, answer.body, answer.headers);

@@ -176,3 +176,15 @@ describe('trading on a simulated venue with the printed credentials', () => {
     expect(((await bad.json()) as { retCode: number }).retCode).toBe(10004);
   });
 });
+
+describe('latency', () => {
+  it('delays every REST answer by the configured latency', async () => {
+    const c = new SimCluster({ seed: 1, scenario: 'calm', clock: new ManualClock(0), startTime: 1_767_225_600_000, latencyMs: 250, venues: ['bybit-linear'] });
+    clusters.push(c);
+    await c.listen();
+    const t0 = performance.now();
+    const res = await fetch(`${c.servers.get('bybit-linear')!.restUrl}/v5/market/instruments-info?category=linear`);
+    expect(res.status).toBe(200);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(240);
+  });
+});

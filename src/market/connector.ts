@@ -126,7 +126,7 @@ export class VenueConnector {
     for (const inst of this.instruments) market.feed(inst, prime.has(inst.symbol));
     this.groups = planConnections(adapter, this.instruments, (i) => prime.has(i.symbol), this.depth);
     logger.info({ listed: all.length, new: added.length, subscribed: this.instruments.length, connections: this.groups.length }, 'instruments loaded');
-    this.heartbeatTimer = clock.setInterval(() => this.heartbeat(), 1000);
+    if (!this.stopped) this.heartbeatTimer = clock.setInterval(() => this.heartbeat(), 1000);
   }
 
   /** The implementations of the connector chart's actions. */

@@ -135,6 +135,11 @@ export class MarketService {
       this.retryTimers.add(t);
       return;
     }
+    // Stopped while the instrument list was loading (a daemon stopped right after start).
+    if (this.stopped) {
+      c.stop();
+      return;
+    }
     const logic = connectorMachine.provide({ actions: c.actions() });
     await host.spawn(actorId, logic, { venue, initialMs: config.market.reconnect.initialMs, maxMs: config.market.reconnect.maxMs });
     host.send(actorId, { type: 'connector.start' });

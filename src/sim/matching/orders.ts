@@ -4,17 +4,13 @@
  */
 import type { Instrument } from '../../model/instrument.ts';
 import { decOf, decText, div, type Dec, ZERO } from './decimal.ts';
-import type { SimOrder, SimOrderStatus, SimOrderType, SimRejectCode, SimSide, SimTimeInForce } from './types.ts';
+import type { SimOrder, SimOrderStatus, SimRejectCode } from './types.ts';
+
+/** The fields an order keeps unchanged from placing to every snapshot of it. */
+type OrderIdentity = Pick<SimOrder, 'orderId' | 'clientOrderId' | 'account' | 'symbol' | 'side' | 'type' | 'tif'>;
 
 /** One order inside the engine; prices in ticks, sizes in lots. */
-export interface OwnOrder {
-  readonly orderId: string;
-  readonly clientOrderId: string;
-  readonly account: string;
-  readonly symbol: string;
-  readonly side: SimSide;
-  readonly type: SimOrderType;
-  readonly tif: SimTimeInForce;
+export interface OwnOrder extends OrderIdentity {
   /** Ticks; NaN for a market order. */
   readonly price: number;
   /** Lots; for reduce-only orders already capped at the position. */

@@ -6,7 +6,6 @@
  * The shared fixtures hold no Bitget private capture, so push shapes are checked against the
  * field lists of the docs' push examples.
  */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ManualClock } from '../../../src/core/clock.ts';
@@ -17,18 +16,13 @@ import { createBitgetPrivateSide } from '../../../src/sim/private/bitget.ts';
 import type { SimVenueServer } from '../../../src/sim/protocolServer.ts';
 import { createBitgetSimServer } from '../../../src/sim/venues/bitget.ts';
 import { until } from '../venues/simClient.ts';
+import { privateSocket as openPrivateSocket, sign, sleep, type Json } from './opSocket.ts';
 
 const SPECS: InstrumentSpec[] = [
   { venue: 'bitget', symbol: 'BTCUSDT', kind: 'perp', base: 'BTC', quote: 'USDT', tickSize: '0.1', lotSize: '0.001', minQty: '0.001', minNotional: '5' },
   { venue: 'bitget', symbol: 'BTCUSDT_SPBL', kind: 'spot', base: 'BTC', quote: 'USDT', tickSize: '0.01', lotSize: '0.000001', minNotional: '1' },
 ];
 const CREDS = { apiKey: 'bg_key_1', apiSecret: 'bg-secret-xyz', passphrase: 'bg-pass', account: 'bitget-acct' };
-
-type Json = Record<string, any>;
-
-function sign(secret: string, prehash: string): string {
-  return createHmac('sha256', secret).update(prehash).digest('base64');
-}
 
 interface CallOptions {
   readonly key?: string | null;
@@ -75,27 +69,10 @@ describe('bitget private side', () => {
   const mixPlace = (body: Json) => call('POST', '/api/v2/mix/order/place-order', { symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginMode: 'crossed', marginCoin: 'USDT', ...body });
   const spotPlace = (body: Json) => call('POST', '/api/v2/spot/trade/place-order', { symbol: 'BTCUSDT', ...body });
 
-  async function privateSocket(subscribe: Json[]): Promise<{ ws: WebSocket; frames: Json[] }> {
-    const ws = new WebSocket(`${server.wsUrl}/v2/ws/private`);
-    const frames: Json[] = [];
-    ws.on('message', (d) => {
-      const t = String(d);
-      if (t !== 'pong') frames.push(JSON.parse(t) as Json);
-    });
-    await new Promise((r) => ws.once('open', r));
-    const ts = String(Math.floor(Date.now() / 1000));
-    ws.send(JSON.stringify({ op: 'login', args: [{ apiKey: CREDS.apiKey, passphrase: CREDS.passphrase, timestamp: ts, sign: sign(CREDS.apiSecret, `${ts}GET/user/verify`) }] }));
-    await until('login', () => frames.some((f) => f.event === 'login'));
-    if (subscribe.length > 0) {
-      ws.send(JSON.stringify({ op: 'subscribe', args: subscribe }));
-      await until('acks', () => frames.filter((f) => f.event === 'subscribe').length >= subscribe.length);
-    }
-    return { ws, frames };
-  }
-
+  /** A logged-in private socket that records every frame. */
+  const privateSocket = (subscribe: Json[]) => openPrivateSocket(`${server.wsUrl}/v2/ws/private`, CREDS, '/user/verify', subscribe);
   const orderPushes = (frames: Json[], instType: string): Json[] =>
     frames.filter((f) => f.arg?.channel === 'orders' && f.arg.instType === instType && Array.isArray(f.data)).map((f) => f.data[0]);
-  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
   beforeAll(async () => {
     server = createBitgetSimServer(SPECS);

@@ -4,7 +4,6 @@
  * timestamp + METHOD + requestPath[?query] + body; WS login: timestamp + "GET" +
  * "/users/self/verify"), with request bodies shaped like the docs' examples.
  */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ManualClock } from '../../../src/core/clock.ts';
@@ -16,19 +15,13 @@ import type { SimVenueServer } from '../../../src/sim/protocolServer.ts';
 import { createOkxSimServer } from '../../../src/sim/venues/okx.ts';
 import { describeFixtures, fixtureJson } from '../../support/fixtures.ts';
 import { until } from '../venues/simClient.ts';
+import { privateSocket as openPrivateSocket, sign, sleep, type Json } from './opSocket.ts';
 
 const SPECS: InstrumentSpec[] = [
   { venue: 'okx', symbol: 'BTC-USDT-SWAP', kind: 'perp', base: 'BTC', quote: 'USDT', tickSize: '0.1', lotSize: '0.01', minQty: '0.01', contractSize: '0.01' },
   { venue: 'okx', symbol: 'BTC-USDT', kind: 'spot', base: 'BTC', quote: 'USDT', tickSize: '0.1', lotSize: '0.00000001', minQty: '0.00001' },
 ];
 const CREDS = { apiKey: 'okx-key-1', apiSecret: '22582BD0CFF14C41EDBF1AB98506286D', passphrase: 'pass-phrase', account: 'okx-acct' };
-
-type Json = Record<string, any>;
-
-/** The docs' signature: base64(HMAC-SHA256(secret, timestamp + method + requestPath + body)). */
-function sign(secret: string, prehash: string): string {
-  return createHmac('sha256', secret).update(prehash).digest('base64');
-}
 
 interface CallOptions {
   readonly key?: string;
@@ -59,26 +52,8 @@ describe('okx private side', () => {
   }
 
   /** A logged-in private socket that records every frame. */
-  async function privateSocket(subscribe: Json[]): Promise<{ ws: WebSocket; frames: Json[] }> {
-    const ws = new WebSocket(`${server.wsUrl}/ws/v5/private`);
-    const frames: Json[] = [];
-    ws.on('message', (d) => {
-      const t = String(d);
-      if (t !== 'pong') frames.push(JSON.parse(t) as Json);
-    });
-    await new Promise((r) => ws.once('open', r));
-    const ts = String(Math.floor(Date.now() / 1000));
-    ws.send(JSON.stringify({ op: 'login', args: [{ apiKey: CREDS.apiKey, passphrase: CREDS.passphrase, timestamp: ts, sign: sign(CREDS.apiSecret, `${ts}GET/users/self/verify`) }] }));
-    await until('login', () => frames.some((f) => f.event === 'login'));
-    if (subscribe.length > 0) {
-      ws.send(JSON.stringify({ op: 'subscribe', args: subscribe }));
-      await until('acks', () => frames.filter((f) => f.event === 'subscribe').length >= subscribe.length);
-    }
-    return { ws, frames };
-  }
-
+  const privateSocket = (subscribe: Json[]) => openPrivateSocket(`${server.wsUrl}/ws/v5/private`, CREDS, '/users/self/verify', subscribe);
   const orders = (frames: Json[]): Json[] => frames.filter((f) => f.arg?.channel === 'orders' && Array.isArray(f.data)).map((f) => f.data[0]);
-  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
   beforeAll(async () => {
     server = createOkxSimServer(SPECS);

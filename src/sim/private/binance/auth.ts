@@ -7,41 +7,13 @@
  * timestamp < serverTime + 1000 and serverTime - timestamp <= recvWindow (default 5000, at most
  * 60000) (-1021).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { HttpAnswer, SimHttpRequest, SimVenueServer } from '../../protocolServer.ts';
+import { hmacHex, sameHexSignature } from '../common/hexSignature.ts';
 import type { SimCredentials } from '../credentials.ts';
 
 /** A Binance error answer: `{code, msg}` at the given HTTP status. */
 export function binanceError(status: number, code: number, msg: string, headers?: Record<string, string>): HttpAnswer {
   return { status, body: { code, msg }, ...(headers ? { headers } : {}) };
-}
-
-/** Returns hex HMAC-SHA256 of `text` under `secret`. */
-export function hmacHex(secret: string, text: string): string {
-  return createHmac('sha256', secret).update(text).digest('hex');
-}
-
-/** Compares a given signature with the expected one in constant time (Binance's is case-insensitive hex). */
-export function sameSignature(given: string, expected: string): boolean {
-  const a = Buffer.from(given.toLowerCase(), 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/**
- * Returns the query string exactly as the client sent it. The server logs the raw request line
- * just before asking the private side; re-serialising the parsed query would re-encode characters
- * (":" and "/" are legal in futures client order ids) that the client signed raw.
- */
-export function rawQuery(server: SimVenueServer, req: SimHttpRequest): string {
-  const last = server.requests[server.requests.length - 1];
-  const head = `${req.method} ${req.path}`;
-  if (last !== undefined && last.startsWith(head)) {
-    const rest = last.slice(head.length);
-    if (rest === '') return '';
-    if (rest.startsWith('?')) return rest.slice(1);
-  }
-  return req.query.toString();
 }
 
 /** Returns a raw parameter string without its `signature=` part, and that signature. */
@@ -98,7 +70,7 @@ export function checkApiKey(req: SimHttpRequest, creds: SimCredentials): CheckOu
 /** Checks a SIGNED request's parameters, signature and timestamp window (the key was checked before). */
 export function checkSigned(server: SimVenueServer, req: SimHttpRequest, creds: SimCredentials, params: URLSearchParams): CheckOutcome {
   const now = server.now();
-  const q = withoutSignature(rawQuery(server, req));
+  const q = withoutSignature(req.rawQuery);
   const b = withoutSignature(req.body);
   const signature = q.signature ?? b.signature;
   const ts = params.get('timestamp');
@@ -107,7 +79,7 @@ export function checkSigned(server: SimVenueServer, req: SimHttpRequest, creds: 
   const recv = params.get('recvWindow');
   const window = recv === null ? 5000 : Number(recv);
   if (!Number.isFinite(window) || window <= 0 || window > 60000) return { ok: false, answer: binanceError(400, -1130, "Data sent for parameter 'recvWindow' is not valid.") };
-  if (!sameSignature(signature, hmacHex(creds.apiSecret, q.rest + b.rest))) return { ok: false, answer: binanceError(400, -1022, 'Signature for this request is not valid.') };
+  if (!sameHexSignature(signature, hmacHex(creds.apiSecret, q.rest + b.rest))) return { ok: false, answer: binanceError(400, -1022, 'Signature for this request is not valid.') };
   const stamp = Number(ts);
   if (stamp >= now + 1000) return { ok: false, answer: binanceError(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time.") };
   if (now - stamp > window) return { ok: false, answer: binanceError(400, -1021, 'Timestamp for this request is outside of the recvWindow.') };
@@ -128,7 +100,7 @@ export function checkWsApiSignature(now: number, creds: SimCredentials, params: 
     .sort()
     .map((k) => `${k}=${String(params[k])}`)
     .join('&');
-  if (!sameSignature(signature, hmacHex(creds.apiSecret, payload))) return { status: 400, code: -1022, msg: 'Signature for this request is not valid.' };
+  if (!sameHexSignature(signature, hmacHex(creds.apiSecret, payload))) return { status: 400, code: -1022, msg: 'Signature for this request is not valid.' };
   const window = params.recvWindow === undefined ? 5000 : Number(params.recvWindow);
   const stamp = Number(ts);
   if (stamp >= now + 1000) return { status: 400, code: -1021, msg: "Timestamp for this request was 1000ms ahead of the server's time." };

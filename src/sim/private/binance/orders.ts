@@ -8,7 +8,8 @@
 import type { SimExchange, SimOrder, SimOrderRequest } from '../../matching/types.ts';
 import type { HttpAnswer, SimVenueServer } from '../../protocolServer.ts';
 import type { SimCredentials } from '../credentials.ts';
-import { binanceError, hmacHex } from './auth.ts';
+import { hmacHex } from '../common/hexSignature.ts';
+import { binanceError } from './auth.ts';
 import type { BinancePrivateMarket } from './market.ts';
 import type { BinanceUserStream } from './stream.ts';
 import { futuresOrderJson, pad, spotOrderJson, spotPlaced } from './wire.ts';

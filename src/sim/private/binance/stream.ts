@@ -20,7 +20,8 @@ import { abs, add, min, mul, neg, sign, sub, ZERO, type Dec } from '../../matchi
 import type { SimAccountEvent, SimBalance, SimExchange, SimFill, SimOrder, SimPosition } from '../../matching/types.ts';
 import type { SimConnection, SimVenueServer } from '../../protocolServer.ts';
 import type { SimCredentials } from '../credentials.ts';
-import { checkWsApiSignature, hmacHex } from './auth.ts';
+import { hmacHex } from '../common/hexSignature.ts';
+import { checkWsApiSignature } from './auth.ts';
 import { accountUpdate, dec, executionReport, orderTradeUpdate, outboundAccountPosition, pad, tradeLite, type Execution } from './wire.ts';
 
 export const WS_API_PATH = '/ws-api/v3';

@@ -10,11 +10,11 @@
 import { bitgetWire } from '../../../adapters/bitget/symbols.ts';
 import type { InstrumentSpec } from '../../../model/instrument.ts';
 import { add, parseDec, ZERO, type Dec } from '../../matching/decimal.ts';
-import type { SimBalance, SimExchange, SimPosition } from '../../matching/types.ts';
+import type { SimBalance, SimPosition } from '../../matching/types.ts';
 import type { SimConnection, SimVenueServer } from '../../protocolServer.ts';
-import type { SimCredentials } from '../credentials.ts';
+import type { LedgerStreamDeps } from '../common/ledgerSide.ts';
+import { OpConnections, type OpConnState } from '../common/opConnections.ts';
 import type { FeedSink, OrderPush } from '../okx/feed.ts';
-import type { OrderLedger } from '../okx/ledger.ts';
 import { bitgetLoginError, type BitgetLoginArg } from './auth.ts';
 import { BITGET_WS, type BitgetWsError } from './errors.ts';
 import { mixWsAccountRow, mixWsOrderRow, mixWsPositionRow, spotAssetRow, spotWsOrderRow, type BitgetOrderContext, type BitgetOrderMeta } from './rows.ts';
@@ -31,20 +31,8 @@ interface Sub {
   readonly target: string;
 }
 
-interface ConnState {
-  loggedIn: boolean;
-  subs: Sub[];
-}
-
-export interface BitgetStreamDeps {
-  readonly engine: SimExchange;
-  readonly creds: SimCredentials;
-  readonly ledger: OrderLedger<BitgetOrderMeta>;
-  readonly leverage: number;
+export interface BitgetStreamDeps extends LedgerStreamDeps<BitgetOrderMeta> {
   readonly userId: string;
-  readonly server: () => SimVenueServer | undefined;
-  /** The time login timestamps are checked against. */
-  readonly authNow: () => number;
 }
 
 const CHANNELS: Readonly<Record<Channel, ReadonlySet<InstType>>> = {
@@ -55,44 +43,30 @@ const CHANNELS: Readonly<Record<Channel, ReadonlySet<InstType>>> = {
 
 /** The private stream of one API key: connection states, frame handling and the feed's sink. */
 export class BitgetPrivateStream implements FeedSink {
-  private readonly conns = new Map<SimConnection, ConnState>();
+  private readonly conns = new OpConnections<Sub>(BITGET_WS_PRIVATE_PATH, {
+    login: (conn, state, req) => this.login(conn, state, req.args),
+    subscribe: (conn, state, op, a) => this.subscribe(conn, state, op, a),
+    malformed: (conn) => this.error(conn, BITGET_WS.badRequest),
+    notLoggedIn: (conn) => this.error(conn, BITGET_WS.notLoggedIn),
+    unknownOp: (conn) => this.error(conn, BITGET_WS.badRequest),
+  });
 
   constructor(private readonly deps: BitgetStreamDeps) {}
 
   /** Handles one frame of a private connection; false when the connection is not on the private path. */
-  message(server: SimVenueServer, conn: SimConnection, text: string): boolean {
-    if (!conn.path.startsWith(BITGET_WS_PRIVATE_PATH)) return false;
-    if (text === 'ping') {
-      conn.reply('pong');
-      return true;
-    }
-    let state = this.conns.get(conn);
-    if (!state) this.conns.set(conn, (state = { loggedIn: false, subs: [] }));
-    let req: { op?: unknown; args?: unknown };
-    try {
-      req = JSON.parse(text) as typeof req;
-    } catch {
-      this.error(conn, BITGET_WS.badRequest);
-      return true;
-    }
-    if (req?.op === 'login') this.login(conn, state, req.args);
-    else if (req?.op === 'subscribe' || req?.op === 'unsubscribe') {
-      if (!state.loggedIn) this.error(conn, BITGET_WS.notLoggedIn);
-      else if (!Array.isArray(req.args)) this.error(conn, BITGET_WS.badRequest);
-      else for (const a of req.args as Record<string, unknown>[]) this.subscribe(conn, state, req.op, a ?? {});
-    } else this.error(conn, BITGET_WS.badRequest);
-    return true;
+  message(_server: SimVenueServer, conn: SimConnection, text: string): boolean {
+    return this.conns.message(conn, text);
   }
 
   closed(conn: SimConnection): void {
-    this.conns.delete(conn);
+    this.conns.closed(conn);
   }
 
   private error(conn: SimConnection, err: BitgetWsError, extra: Record<string, unknown> = {}): void {
     conn.reply(JSON.stringify({ event: 'error', ...extra, code: err.code, msg: err.msg }));
   }
 
-  private login(conn: SimConnection, state: ConnState, args: unknown): void {
+  private login(conn: SimConnection, state: OpConnState<Sub>, args: unknown): void {
     const arg = Array.isArray(args) ? (args[0] as BitgetLoginArg | undefined) : undefined;
     const err = bitgetLoginError(arg, this.deps.creds, this.deps.authNow());
     if (err) return this.error(conn, err);
@@ -100,7 +74,7 @@ export class BitgetPrivateStream implements FeedSink {
     conn.reply(JSON.stringify({ event: 'login', code: 0, msg: '' }));
   }
 
-  private subscribe(conn: SimConnection, state: ConnState, op: 'subscribe' | 'unsubscribe', a: Record<string, unknown>): void {
+  private subscribe(conn: SimConnection, state: OpConnState<Sub>, op: 'subscribe' | 'unsubscribe', a: Record<string, unknown>): void {
     const instType = String(a.instType);
     const channel = String(a.channel);
     const targetKey = channel === 'account' ? 'coin' : 'instId';
@@ -164,16 +138,8 @@ export class BitgetPrivateStream implements FeedSink {
     return mixWsAccountRow(b, upl);
   }
 
-  private each(channel: Channel, fn: (conn: SimConnection, sub: Sub) => void): void {
-    for (const [conn, state] of this.conns) {
-      if (!state.loggedIn) continue;
-      for (const sub of state.subs) if (sub.channel === channel) fn(conn, sub);
-    }
-  }
-
   listening(): boolean {
-    for (const state of this.conns.values()) if (state.loggedIn && state.subs.some((s) => s.channel === 'orders')) return true;
-    return false;
+    return this.conns.listening();
   }
 
   order(push: OrderPush): void {
@@ -184,20 +150,20 @@ export class BitgetPrivateStream implements FeedSink {
     const lever = this.deps.engine.positions(this.deps.creds.account).find((p) => p.symbol === o.symbol)?.leverage ?? this.deps.leverage;
     const ctx: BitgetOrderContext = { spec, meta: entry?.meta, userCanceled: entry?.userCanceled ?? false, lever: String(lever), userId: this.deps.userId };
     const row = wire.instType === 'SPOT' ? spotWsOrderRow(o, ctx, push.fill) : mixWsOrderRow(o, ctx, push.fill);
-    this.each('orders', (conn, sub) => {
+    this.conns.each('orders', (conn, sub) => {
       if (sub.instType !== wire.instType || (sub.target !== 'default' && sub.target !== wire.instId)) return;
       conn.send(this.frame(sub, [row]));
     });
   }
 
   position(p: SimPosition): void {
-    this.each('positions', (conn, sub) => {
+    this.conns.each('positions', (conn, sub) => {
       if (sub.target === 'default' || sub.target === p.symbol) conn.send(this.positionsFrame(sub));
     });
   }
 
   balance(b: SimBalance): void {
-    this.each('account', (conn, sub) => {
+    this.conns.each('account', (conn, sub) => {
       if (this.accountMatches(sub, b)) conn.send(this.frame(sub, [this.accountRow(sub, b)]));
     });
   }

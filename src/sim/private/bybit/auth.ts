@@ -5,41 +5,13 @@
  * server_time - recv_window <= timestamp < server_time + 1000 (docs/v5/guide). Also the per-UID
  * rolling one-second budgets of the rate-limit table and the per-IP 403.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { HttpAnswer, SimHttpRequest, SimVenueServer } from '../../protocolServer.ts';
+import { hmacHex, sameHexSignature } from '../common/hexSignature.ts';
 import type { SimCredentials } from '../credentials.ts';
 
 /** Returns the Bybit v5 envelope at HTTP 200 (errors travel in retCode, not in the status). */
 export function bybitEnvelope(now: number, result: unknown, retCode = 0, retMsg = 'OK', headers?: Record<string, string>): HttpAnswer {
   return { status: 200, body: { retCode, retMsg, result, retExtInfo: {}, time: now }, ...(headers ? { headers } : {}) };
-}
-
-/** Returns hex HMAC-SHA256 of `text` under `secret`. */
-export function hmacHex(secret: string, text: string): string {
-  return createHmac('sha256', secret).update(text).digest('hex');
-}
-
-/** Compares two signatures in constant time (different lengths are simply unequal). */
-export function sameSignature(given: string, expected: string): boolean {
-  const a = Buffer.from(given.toLowerCase(), 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/**
- * Returns the query string exactly as the client sent it. SimHttpRequest carries it parsed, and
- * re-serialising would re-encode characters the client signed raw; the server logs the raw request
- * line just before asking the private side, so that line is read back when it is this request's.
- */
-export function rawQuery(server: SimVenueServer, req: SimHttpRequest): string {
-  const last = server.requests[server.requests.length - 1];
-  const head = `${req.method} ${req.path}`;
-  if (last !== undefined && last.startsWith(head)) {
-    const rest = last.slice(head.length);
-    if (rest === '') return '';
-    if (rest.startsWith('?')) return rest.slice(1);
-  }
-  return req.query.toString();
 }
 
 /** Counts events per key in a rolling window (the venues' "per second per UID" budgets). */
@@ -90,9 +62,9 @@ export function checkBybitAuth(server: SimVenueServer, req: SimHttpRequest, cred
     const msg = `invalid request, please check your server timestamp or recv_window param. req_timestamp[${ts}],server_timestamp[${now}],recv_window[${recv ?? 5000}]`;
     return { ok: false, answer: bybitEnvelope(now, {}, 10002, msg) };
   }
-  const payload = req.method === 'GET' ? rawQuery(server, req) : req.body;
+  const payload = req.method === 'GET' ? req.rawQuery : req.body;
   const origin = ts + key + (recv ?? '') + payload;
-  if (!sameSignature(sign, hmacHex(creds.apiSecret, origin))) {
+  if (!sameHexSignature(sign, hmacHex(creds.apiSecret, origin))) {
     return { ok: false, answer: bybitEnvelope(now, {}, 10004, `error sign! origin_string[${origin}]`) };
   }
   return { ok: true };

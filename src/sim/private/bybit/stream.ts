@@ -16,7 +16,7 @@ import { abs, cmp, decOfNumber, decText, isZero, min, mul, neg, sign, sub, ZERO 
 import type { SimAccountEvent, SimExchange, SimFill, SimOrder, SimPosition } from '../../matching/types.ts';
 import type { SimConnection, SimVenueServer } from '../../protocolServer.ts';
 import type { SimCredentials } from '../credentials.ts';
-import { hmacHex, sameSignature } from './auth.ts';
+import { hmacHex, sameHexSignature } from '../common/hexSignature.ts';
 import { bybitExecution, bybitOrderPush, bybitPositionPush, bybitWallet, dec, leavesOf } from './wire.ts';
 
 export const BYBIT_PRIVATE_PATH = '/v5/private';
@@ -111,7 +111,7 @@ export class BybitPrivateStream {
     if (key !== this.creds.apiKey) return [false, 'Invalid apikey'];
     // An expiry in the past is what Bybit answers "Params Error" to (pybit #300, api-usage-examples #70).
     if (exp <= server.now()) return [false, 'Params Error'];
-    if (!sameSignature(signature, hmacHex(this.creds.apiSecret, `GET/realtime${String(expires)}`))) return [false, 'Signature does not match'];
+    if (!sameHexSignature(signature, hmacHex(this.creds.apiSecret, `GET/realtime${String(expires)}`))) return [false, 'Signature does not match'];
     if (this.authed.has(conn)) return [false, 'Request repeated'];
     this.authed.add(conn);
     return [true, ''];

@@ -24,15 +24,3 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
   const s = Array.isArray(v) ? v[0] : v;
   return s === undefined || s === '' ? undefined : s;
 }
-
-/**
- * Returns the query string exactly as the client sent it (what it signed): the server's traffic
- * log holds the raw `METHOD path?query` of the request being answered; URLSearchParams would
- * re-encode it (`BTC,ETH` → `BTC%2CETH`) and break a correct signature.
- */
-export function rawQuery(requests: readonly string[], method: string, path: string, query: URLSearchParams): string {
-  const last = requests.at(-1);
-  const prefix = `${method} ${path}`;
-  if (last !== undefined && last.startsWith(prefix)) return last.slice(prefix.length).replace(/^\?/, '');
-  return query.toString();
-}

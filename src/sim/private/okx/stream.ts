@@ -6,13 +6,13 @@
  * `event_update` pushes). Anything sent before login is refused with 60011.
  */
 import type { InstrumentSpec } from '../../../model/instrument.ts';
-import type { SimBalance, SimExchange, SimPosition } from '../../matching/types.ts';
+import type { SimBalance, SimPosition } from '../../matching/types.ts';
 import type { SimConnection, SimVenueServer } from '../../protocolServer.ts';
-import type { SimCredentials } from '../credentials.ts';
+import type { LedgerStreamDeps } from '../common/ledgerSide.ts';
+import { OpConnections, type OpConnState, type OpRequest } from '../common/opConnections.ts';
 import { okxLoginError, type OkxLoginArg } from './auth.ts';
 import { OKX_WS, type OkxError } from './errors.ts';
 import type { FeedSink, OrderPush } from './feed.ts';
-import type { OrderLedger } from './ledger.ts';
 import { okxAccountRow, okxBalanceDetail, okxOrderRow, okxPositionRow, type OkxOrderMeta } from './rows.ts';
 
 export const OKX_WS_PRIVATE_PATH = '/ws/v5/private';
@@ -27,21 +27,9 @@ interface OkxSub {
   readonly ccy?: string;
 }
 
-interface ConnState {
-  loggedIn: boolean;
-  subs: OkxSub[];
-}
-
-export interface OkxStreamDeps {
-  readonly engine: SimExchange;
-  readonly creds: SimCredentials;
-  readonly ledger: OrderLedger<OkxOrderMeta>;
+export interface OkxStreamDeps extends LedgerStreamDeps<OkxOrderMeta> {
   readonly uid: string;
-  readonly leverage: number;
-  /** The venue's server once known (set by the first request or frame). */
-  readonly server: () => SimVenueServer | undefined;
-  /** The time login timestamps are checked against. */
-  readonly authNow: () => number;
+  /** Unrealised PnL by margin currency, shown in account pushes. */
   readonly upl: () => Map<string, string>;
 }
 
@@ -51,51 +39,41 @@ const INST_TYPES: Readonly<Record<OkxSub['channel'], ReadonlySet<string>>> = {
   account: new Set(),
 };
 
+/** The client's request id, echoed on every answer to that request. */
+function idOf(req: OpRequest | null | undefined): { id?: string } {
+  return typeof req?.id === 'string' ? { id: req.id } : {};
+}
+
 function connId(conn: SimConnection): string {
   return conn.id.toString(16).padStart(8, '0');
 }
 
 /** The private stream of one API key: connection states, frame handling and the feed's sink. */
 export class OkxPrivateStream implements FeedSink {
-  private readonly conns = new Map<SimConnection, ConnState>();
+  private readonly conns = new OpConnections<OkxSub>(OKX_WS_PRIVATE_PATH, {
+    login: (conn, state, req) => this.login(conn, state, req.args, idOf(req)),
+    subscribe: (conn, state, op, a, req) => this.subscribe(conn, state, op, a, idOf(req)),
+    malformed: (conn, text, req) => this.error(conn, OKX_WS.invalidRequest(text), idOf(req)),
+    notLoggedIn: (conn, req) => this.error(conn, OKX_WS.pleaseLogIn, idOf(req)),
+    unknownOp: (conn, req) => this.error(conn, OKX_WS.invalidOp(String(req?.op)), idOf(req)),
+  });
 
   constructor(private readonly deps: OkxStreamDeps) {}
 
   /** Handles one frame of a private connection; false when the connection is not on the private path. */
-  message(server: SimVenueServer, conn: SimConnection, text: string): boolean {
-    if (!conn.path.startsWith(OKX_WS_PRIVATE_PATH)) return false;
-    if (text === 'ping') {
-      conn.reply('pong');
-      return true;
-    }
-    let state = this.conns.get(conn);
-    if (!state) this.conns.set(conn, (state = { loggedIn: false, subs: [] }));
-    let req: { id?: unknown; op?: unknown; args?: unknown };
-    try {
-      req = JSON.parse(text) as typeof req;
-    } catch {
-      this.error(conn, OKX_WS.invalidRequest(text));
-      return true;
-    }
-    const id = typeof req?.id === 'string' ? { id: req.id } : {};
-    if (req?.op === 'login') this.login(conn, state, req.args, id);
-    else if (req?.op === 'subscribe' || req?.op === 'unsubscribe') {
-      if (!state.loggedIn) this.error(conn, OKX_WS.pleaseLogIn, id);
-      else if (!Array.isArray(req.args)) this.error(conn, OKX_WS.invalidRequest(text), id);
-      else for (const a of req.args as Record<string, unknown>[]) this.subscribe(conn, state, req.op, a ?? {}, id);
-    } else this.error(conn, OKX_WS.invalidOp(String(req?.op)), id);
-    return true;
+  message(_server: SimVenueServer, conn: SimConnection, text: string): boolean {
+    return this.conns.message(conn, text);
   }
 
   closed(conn: SimConnection): void {
-    this.conns.delete(conn);
+    this.conns.closed(conn);
   }
 
   private error(conn: SimConnection, err: OkxError, id: { id?: string } = {}): void {
     conn.reply(JSON.stringify({ ...id, event: 'error', code: err.code, msg: err.msg, connId: connId(conn) }));
   }
 
-  private login(conn: SimConnection, state: ConnState, args: unknown, id: { id?: string }): void {
+  private login(conn: SimConnection, state: OpConnState<OkxSub>, args: unknown, id: { id?: string }): void {
     if (state.loggedIn) return this.error(conn, OKX_WS.repeatedLogin, id);
     const arg = Array.isArray(args) ? (args[0] as OkxLoginArg | undefined) : undefined;
     const err = okxLoginError(arg, this.deps.creds, this.deps.authNow());
@@ -108,7 +86,7 @@ export class OkxPrivateStream implements FeedSink {
     conn.reply(JSON.stringify({ ...id, event: 'login', code: '0', msg: '', connId: connId(conn) }));
   }
 
-  private subscribe(conn: SimConnection, state: ConnState, op: 'subscribe' | 'unsubscribe', a: Record<string, unknown>, id: { id?: string }): void {
+  private subscribe(conn: SimConnection, state: OpConnState<OkxSub>, op: 'subscribe' | 'unsubscribe', a: Record<string, unknown>, id: { id?: string }): void {
     const channel = String(a.channel);
     const s = (k: string): string | undefined => (typeof a[k] === 'string' && a[k] !== '' ? (a[k] as string) : undefined);
     const sub: OkxSub = { channel: channel as OkxSub['channel'], instType: s('instType'), instFamily: s('instFamily'), instId: s('instId'), ccy: s('ccy') };
@@ -168,16 +146,8 @@ export class OkxPrivateStream implements FeedSink {
     return JSON.stringify({ arg: this.arg(sub), eventType, ...page, data: [okxAccountRow(details, now)] });
   }
 
-  private each(channel: OkxSub['channel'], fn: (conn: SimConnection, sub: OkxSub) => void): void {
-    for (const [conn, state] of this.conns) {
-      if (!state.loggedIn) continue;
-      for (const sub of state.subs) if (sub.channel === channel) fn(conn, sub);
-    }
-  }
-
   listening(): boolean {
-    for (const state of this.conns.values()) if (state.loggedIn && state.subs.some((s) => s.channel === 'orders')) return true;
-    return false;
+    return this.conns.listening();
   }
 
   order(push: OrderPush): void {
@@ -188,7 +158,7 @@ export class OkxPrivateStream implements FeedSink {
     const lever = this.deps.engine.positions(this.deps.creds.account).find((p) => p.symbol === o.symbol)?.leverage ?? this.deps.leverage;
     const row = okxOrderRow(o, { spec, meta: entry?.meta, clientGiven: entry?.clientGiven ?? true, userCanceled: entry?.userCanceled ?? false, lever: String(lever) }, push.fill, true);
     const frame = (sub: OkxSub): string => JSON.stringify({ arg: this.arg(sub), data: [row] });
-    this.each('orders', (conn, sub) => {
+    this.conns.each('orders', (conn, sub) => {
       if (sub.instType !== 'ANY' && sub.instType !== instType) return;
       if (sub.instId !== undefined && sub.instId !== o.symbol) return;
       if (sub.instFamily !== undefined && (!spec || sub.instFamily !== `${spec.base}-${spec.quote}`)) return;
@@ -197,13 +167,13 @@ export class OkxPrivateStream implements FeedSink {
   }
 
   position(p: SimPosition): void {
-    this.each('positions', (conn, sub) => {
+    this.conns.each('positions', (conn, sub) => {
       if (this.positionMatches(sub, p)) conn.send(this.positionsFrame(sub, [okxPositionRow(p, this.spec(p.symbol), this.now())], 'event_update'));
     });
   }
 
   balance(b: SimBalance): void {
-    this.each('account', (conn, sub) => {
+    this.conns.each('account', (conn, sub) => {
       if (sub.ccy === undefined || sub.ccy === b.asset) conn.send(this.accountFrame(sub, [b], 'event_update'));
     });
   }

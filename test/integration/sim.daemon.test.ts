@@ -50,6 +50,27 @@ describe('sim mode', () => {
     expect(((await get('/api/events/recent?type=sim.fault-injected')) as unknown[]).length).toBe(2);
   }, 60_000);
 
+  it('injects the faults the config schedules, and refuses an unknown scenario', async () => {
+    const base = defaultConfig();
+    const d = await startDaemon({
+      config: { ...base, venues: { 'bybit-linear': { enabled: true, symbols: [] } }, sim: { ...base.sim, faults: [{ venue: 'bybit-linear', kind: 'disconnect', count: 1, afterMs: 1500 }] } },
+      overrides: { port: 0 },
+      dataDir: resolve(tmp.dir, 'faults'),
+      logger: silentLogger(),
+      env: {},
+    });
+    daemons.push(d);
+    const get = async (path: string) => (await fetch(d.url + path)).json() as Promise<any>;
+    const health = await get('/api/health');
+    expect(health.connectors.map((c: { venue: string }) => c.venue)).toEqual(['bybit-linear']);
+    await eventually(async () => ((await get('/api/events/recent?type=connector.disconnected')) as unknown[]).length > 0, 'the scheduled disconnect', 15_000);
+    await eventually(async () => (await get('/api/health')).status === 'ok', 'live again', 15_000);
+    const { runCli } = await import('./daemon.process.ts');
+    const bad = await runCli(['start', '--scenario', 'bogus', '--data-dir', resolve(tmp.dir, 'bogus')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--scenario must be one of calm, trending, pump-dump/);
+  }, 60_000);
+
   it('fleet sim prints one line per venue that a stock client can use', async () => {
     const proc = spawn(process.execPath, [resolve(import.meta.dirname, '../../bin/fleet.js'), 'sim', '--port-base', '0', '--seed', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

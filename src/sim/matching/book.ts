@@ -143,9 +143,12 @@ export class BookSide {
  * that order, the market lots between it and the next, and so on. With `onMarket` (an own taker)
  * the market lots are traded, including the tail behind the last own order, and leave the level;
  * without it (a trade printed by the market) they only advance the own orders' queue positions.
- * Returns the lots consumed.
+ * Returns the lots consumed. With `dryRun` the level is left untouched (queue positions, market
+ * lots, closed orders): the callbacks see the same sequence a real walk would, so a preview that
+ * tracks what each fill changes (positions for reduce-only makers) can answer exactly what a
+ * taker would get.
  */
-export function walkLevel(lv: Level, lots: number, onOwn: OwnFill, onMarket?: MarketFill): number {
+export function walkLevel(lv: Level, lots: number, onOwn: OwnFill, onMarket?: MarketFill, dryRun = false): number {
   let left = lots;
   let usedMarket = 0;
   let closed = false;
@@ -173,19 +176,13 @@ export function walkLevel(lv: Level, lots: number, onOwn: OwnFill, onMarket?: Ma
       onMarket(tail);
     }
   }
+  if (dryRun) return lots - left;
   if (usedMarket > 0) {
     for (const o of lv.own) o.ahead = Math.max(0, o.ahead - usedMarket);
     if (onMarket) lv.market -= usedMarket;
   }
   if (closed) lv.own = lv.own.filter(isOpen);
   return lots - left;
-}
-
-/** Returns the lots a taker could fill at this level now (market lots plus what own orders can take). */
-export function levelDepth(lv: Level, ownCapacity: (o: OwnOrder) => number): number {
-  let n = lv.market;
-  for (const o of lv.own) n += ownCapacity(o);
-  return n;
 }
 
 /** Everything the engine keeps per symbol: the instrument's grids and both sides of the book. */

@@ -57,11 +57,13 @@ export class Executor {
     return side === 'buy' ? book.bids : book.asks;
   }
 
-  /** Lots a resting order can still fill: its remainder, for reduce-only capped by the position it reduces. */
-  capacity(o: OwnOrder): number {
+  /**
+   * Lots a resting order can still fill: its remainder, for reduce-only capped by the position it
+   * reduces (the account's current one unless `pos` gives the one a previewed walk reached).
+   */
+  capacity(o: OwnOrder, pos = this.ledger.positionLots(o.account, o.symbol)): number {
     const rest = remaining(o);
     if (!o.reduceOnly) return rest;
-    const pos = this.ledger.positionLots(o.account, o.symbol);
     const reducible = o.side === 'buy' ? Math.max(0, -pos) : Math.max(0, pos);
     return Math.min(rest, reducible);
   }

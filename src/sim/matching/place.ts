@@ -5,10 +5,10 @@
  * POST_ONLY) or expires (IOC, FOK, market).
  */
 import { Executor } from './exec.ts';
-import { levelDepth, notional, qtyDec, walkLevel, type BookSide, type SymbolBook } from './book.ts';
+import { notional, qtyDec, walkLevel, type BookSide, type SymbolBook } from './book.ts';
 import { add, cmp, decOf, decText, div, mul, parseDec, ZERO, type Dec } from './decimal.ts';
 import { isOpen, newOrder, remaining, snapshot, type OwnOrder } from './orders.ts';
-import type { SimFill, SimOrder, SimOrderRequest, SimReject, SimRejectCode } from './types.ts';
+import type { SimFill, SimOrder, SimOrderRequest, SimReject, SimRejectCode, SimSide } from './types.ts';
 
 /** What `place` answers: the order and its own taker fills, or a reject. */
 export type PlaceResult = { readonly order: SimOrder; readonly fills: readonly SimFill[] } | { readonly reject: SimReject };
@@ -17,14 +17,46 @@ function reject(code: SimRejectCode, message: string): { reject: SimReject } {
   return { reject: { code, message } };
 }
 
-/** What a taker could fill now within `limit` (NaN: any price), up to `want` lots, and its notional. */
-export function depthWithin(ex: Executor, book: SymbolBook, side: BookSide, limit: number, want: number): { lots: number; value: Dec } {
+/**
+ * What a taker of `side`/`account` could fill now within `limit` (NaN: any price), up to `want`
+ * lots, and its notional. It previews the walk `take` makes, in the same order: every fill moves
+ * the taker's and the maker's positions, so a resting reduce-only maker is judged against the
+ * position its account has when the walk reaches it (an earlier own order of that account may
+ * have closed or flipped it, and the walk will then cancel it), not the one before the walk.
+ */
+export function depthWithin(
+  ex: Executor,
+  book: SymbolBook,
+  against: BookSide,
+  limit: number,
+  want: number,
+  taker: { readonly account: string; readonly side: SimSide },
+): { lots: number; value: Dec } {
   let lots = 0;
   let value = ZERO;
-  const cap = (o: OwnOrder): number => ex.capacity(o);
-  for (const p of side.prices) {
-    if (lots >= want || !side.within(p, limit)) break;
-    const take = Math.min(levelDepth(side.levels.get(p)!, cap), want - lots);
+  const symbol = book.inst.symbol;
+  const dir = taker.side === 'buy' ? 1 : -1;
+  const moved = new Map<string, number>();
+  const positionOf = (account: string): number => ex.ledger.positionLots(account, symbol) + (moved.get(account) ?? 0);
+  const move = (account: string, lotsBought: number): void => {
+    if (book.perp) moved.set(account, (moved.get(account) ?? 0) + lotsBought);
+  };
+  for (const p of against.prices) {
+    if (lots >= want || !against.within(p, limit)) break;
+    const take = walkLevel(
+      against.levels.get(p)!,
+      want - lots,
+      (maker, offered) => {
+        const n = Math.min(offered, ex.capacity(maker, positionOf(maker.account)));
+        if (n > 0) {
+          move(taker.account, dir * n);
+          move(maker.account, -dir * n);
+        }
+        return n;
+      },
+      (n) => move(taker.account, dir * n),
+      true,
+    );
     if (take <= 0) continue;
     lots += take;
     value = add(value, notional(book, p, take));
@@ -70,7 +102,7 @@ export function placeOrder(ex: Executor, req: SimOrderRequest): PlaceResult {
       return reject('POST_ONLY_WOULD_TAKE', 'post-only order would take liquidity');
     }
   }
-  const takeable = depthWithin(ex, book, against, price, lots);
+  const takeable = depthWithin(ex, book, against, price, lots, { account: req.account, side: req.side });
   if (isMarket && takeable.lots === 0) return reject('NO_LIQUIDITY', 'no liquidity on the other side');
 
   const refPrice = isMarket ? against.best() : price;

@@ -149,4 +149,68 @@ describe('perpetuals', () => {
       expect(() => e.settleFunding('NOPE', '0.1', '1')).not.toThrow();
     });
   });
+
+  describe('a taker that flips a maker before reaching its resting reduce-only order', () => {
+    // The shrunk counterexample of the perps property (seed 2090956788): b is short 1 with a
+    // reduce-only buy 1 @ 100.1 resting behind its own buy 33 @ 100.2; the market bids 1 @ 99.0 and
+    // 1 @ 98.9. A seller first fills the 33 (b: −1 → +32), so the reduce-only order has nothing
+    // left to reduce and is canceled when reached: only 35 lots are takeable, not 36.
+    // Fees maker −0.0001, taker 0.0007; leverage 3; 20 USDT each.
+    function flipped() {
+      const s = setup([PERP], { maker: -0.0001, taker: 0.0007 }, 3);
+      const { e } = s;
+      for (const a of ['a', 'b']) e.deposit(a, 'USDT', '20');
+      const lim = (side: 'buy' | 'sell', price: string, qty: string, more: Partial<SimOrderRequest> = {}) =>
+        placed(e, { account: 'b', symbol: S, side, type: 'limit', tif: 'GTC', price, qty, ...more });
+      lim('sell', '100.1', '1');
+      e.onMarket(S, { bids: [['100.1', '1']] }, []); // crosses it: b short 1 @ 100.1 (maker)
+      lim('buy', '100.1', '1', { reduceOnly: true });
+      lim('buy', '100.2', '33'); // 1 closes, 32 open
+      e.onMarket(S, { bids: [['99.0', '1'], ['98.9', '1']] }, []);
+      // b: 20 + 0.0001001 rebate; held 0.33366666667 position margin + 0.0007007 + 10.688 + 0.0231462 order holds.
+      expect(bal(e, 'b', 'USDT')).toEqual({ total: '20.0001001', free: '8.95458653333' });
+      return s;
+    }
+    const sell = (qty: string): SimOrderRequest => ({ account: 'a', symbol: S, side: 'sell', type: 'market', tif: 'FOK', qty });
+
+    it.each([
+      {
+        qty: '36',
+        status: 'expired',
+        fills: [] as [string, string][],
+        a: { total: '20', free: '20' },
+        b: { total: '20.0001001', free: '8.95458653333' },
+        posA: undefined,
+        posB: { qty: '-1', entryPrice: '100.1', margin: '0.33366666667' },
+        openB: 2,
+      },
+      {
+        qty: '35',
+        status: 'filled',
+        fills: [['100.2', '33'], ['99.0', '1'], ['98.9', '1']] as [string, string][],
+        // a: 20 − taker fees 0.0231462 + 0.000693 + 0.0006923; margin 35 × 0.01 × 100.128571428 / 3.
+        a: { total: '19.9754685', free: '8.2938018334' },
+        // b: + rebate 0.0033066 − 0.001 realized (short 1 @ 100.1 bought at 100.2); margin 32 × 1.002 / 3.
+        b: { total: '20.0024067', free: '9.3144067' },
+        posA: { qty: '-35', entryPrice: '100.128571428', margin: '11.6816666666' },
+        posB: { qty: '32', entryPrice: '100.2', margin: '10.688', realizedPnl: '-0.001' },
+        openB: 0,
+      },
+    ])('FOK market sell $qty: $status', ({ qty, status, fills, a, b, posA, posB, openB }) => {
+      const { e } = flipped();
+      const r = placed(e, sell(qty));
+      expect(r.order.status).toBe(status);
+      if (status === 'expired') expect(r.order).toMatchObject({ filledQty: '0', reason: 'FOK_UNFILLABLE' });
+      expect(r.fills.map((f) => [f.price, f.qty])).toEqual(fills);
+      expect(bal(e, 'a', 'USDT')).toEqual(a);
+      expect(bal(e, 'b', 'USDT')).toEqual(b);
+      if (posA) expect(pos(e, 'a')).toMatchObject(posA);
+      else expect(pos(e, 'a')).toBeUndefined();
+      expect(pos(e, 'b')).toMatchObject(posB);
+      expect(e.openOrders('b')).toHaveLength(openB);
+      if (openB === 0) expect(e.order('b', S, { orderId: '2' })).toMatchObject({ status: 'canceled', reason: 'REDUCE_ONLY_REJECTED', filledQty: '0' });
+      expect(e.sumOf('USDT')).toBe('40');
+      expect(e.netPosition(S)).toBe('0');
+    });
+  });
 });

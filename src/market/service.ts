@@ -170,8 +170,9 @@ export class MarketService {
     for (const t of this.retryTimers) this.d.clock.clearTimeout(t);
     for (const s of this.subs) s.unsubscribe();
     for (const [venue, c] of this.connectors) {
-      this.d.host.send(`connector:${venue}`, { type: 'connector.stop' });
+      // The connector first, so the sockets it closes are not reported as lost connections.
       c.stop();
+      this.d.host.send(`connector:${venue}`, { type: 'connector.stop' });
     }
   }
 }

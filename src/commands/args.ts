@@ -23,17 +23,23 @@ export function intFlag(name: string, value: string | undefined, min: number, ma
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
+/** Returns a duration in ms from `90s`, `15m`, `2h`, `500ms`, or undefined when it is not one. */
+function durationMs(value: string): number | undefined {
+  const d = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(value.trim());
+  return d ? Number(d[1]) * UNIT_MS[d[2]!]! : undefined;
+}
+
 /** Returns a duration in ms from `90s`, `15m`, `2h`, `500ms`; throws naming the flag. */
 export function parseDuration(value: string, flag: string): number {
-  const d = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(value.trim());
-  if (!d) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--${flag} takes a duration such as 90s, 15m or 2h, got '${value}'`);
-  return Number(d[1]) * UNIT_MS[d[2]!]!;
+  const ms = durationMs(value);
+  if (ms === undefined) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--${flag} takes a duration such as 90s, 15m or 2h, got '${value}'`);
+  return ms;
 }
 
 /** Returns a time in epoch ms from an ISO date or a duration back from `now` (`90s`, `15m`, `2h`, `7d`). */
 export function parseSince(value: string, now: number, flag = 'since'): number {
-  const d = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(value.trim());
-  if (d) return now - Number(d[1]) * UNIT_MS[d[2]!]!;
+  const back = durationMs(value);
+  if (back !== undefined) return now - back;
   const t = Date.parse(value);
   if (Number.isNaN(t)) {
     throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--${flag} takes an ISO time (2026-11-21T10:00:00Z) or a duration (15m, 2h, 7d), got '${value}'`);

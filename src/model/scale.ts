@@ -123,6 +123,12 @@ export function numberText(v: number): string {
   return v.toFixed(20).replace(/0+$/, '').replace(/\.$/, '');
 }
 
+/** Returns the fractional digits of a decimal text as written, trailing zeros included ("0.10" → 2). */
+export function writtenDecimals(text: string): number {
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : text.length - dot - 1;
+}
+
 /** Returns the step 10^-decimals as text ("0.001" for 3). */
 export function stepOfDecimals(decimals: number): string {
   return decimals <= 0 ? '1' : `0.${'0'.repeat(decimals - 1)}1`;

@@ -4,6 +4,7 @@
  * and trades published through the venue's own format.
  */
 import type { VenueId, FleetConfig } from '../../src/config/schema.ts';
+import { writtenDecimals } from '../../src/model/scale.ts';
 import { defaultConfig } from '../../src/config/load.ts';
 import { SystemClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/core/logger.ts';
@@ -41,10 +42,6 @@ export const VENUE_CASES: Record<VenueId, { specs: InstrumentSpec[]; server: (sp
   hyperliquid: { specs: [{ ...perp('hyperliquid', 'BTC', '0.1', '0.00001'), quote: 'USDC' }, { ...perp('hyperliquid', 'xyz:NVDA', '0.001', '0.001'), base: 'NVDA', quote: 'USDC' }], server: createHyperliquidSimServer },
 };
 
-function decimalsOf(step: string): number {
-  const dot = step.indexOf('.');
-  return dot < 0 ? 0 : step.length - dot - 1;
-}
 
 /** A seeded random walk of one book on the venue's grid, as the venue's decimal strings. */
 export class BookWalk {
@@ -62,11 +59,11 @@ export class BookWalk {
   }
 
   private px(ticks: number): string {
-    return (ticks * Number(this.spec.tickSize)).toFixed(decimalsOf(this.spec.tickSize));
+    return (ticks * Number(this.spec.tickSize)).toFixed(writtenDecimals(this.spec.tickSize));
   }
 
   private qty(lots: number): string {
-    return (lots * Number(this.spec.lotSize)).toFixed(decimalsOf(this.spec.lotSize));
+    return (lots * Number(this.spec.lotSize)).toFixed(writtenDecimals(this.spec.lotSize));
   }
 
   /** Returns the initial 30×30 levels. */

@@ -3,7 +3,7 @@
  * as the venue writes its step ("0.10" → "30247.20"), the same string for the same level every
  * time, because Bitget and OKX checksum the exact strings.
  */
-import { Scale } from '../../model/scale.ts';
+import { writtenDecimals, Scale } from '../../model/scale.ts';
 
 /** A tick or lot grid that prints its steps as the venue does. */
 export class Grid {
@@ -15,9 +15,7 @@ export class Grid {
   constructor(step: string) {
     this.scale = new Scale(step);
     this.value = this.scale.toNumber(1);
-    const dot = step.indexOf('.');
-    const written = dot < 0 ? 0 : step.length - dot - 1;
-    const extra = Math.max(0, written - this.scale.decimals);
+    const extra = Math.max(0, writtenDecimals(step) - this.scale.decimals);
     this.pad = extra === 0 ? '' : (this.scale.decimals === 0 ? '.' : '') + '0'.repeat(extra);
   }
 

@@ -5,6 +5,7 @@
  * `publicTrade.<symbol>` and `tickers.<symbol>` (snapshot, then deltas of what changed).
  */
 import type { InstrumentSpec, InstrumentStatus } from '../../model/instrument.ts';
+import { writtenDecimals } from '../../model/scale.ts';
 import { SimVenueServer, type HttpAnswer, type PriceLevel, type SimBook, type SimBookChange, type SimConnection, type SimTrade, type VenueProtocol } from '../protocolServer.ts';
 
 export interface BybitSimOptions {
@@ -23,10 +24,6 @@ interface TickerState {
   fields: Record<string, string>;
 }
 
-function decimalsOf(step: string): number {
-  const dot = step.indexOf('.');
-  return dot < 0 ? 0 : step.length - dot - 1;
-}
 
 function envelope(result: unknown, now: number, retCode = 0, retMsg = 'OK'): HttpAnswer {
   return { status: 200, body: { retCode, retMsg, result, retExtInfo: {}, time: now } };
@@ -42,7 +39,7 @@ function instrumentRow(spec: InstrumentSpec): Record<string, unknown> {
     launchTime: String(spec.listedAt ?? 1585526400000),
     deliveryTime: '0',
     deliveryFeeRate: '',
-    priceScale: String(decimalsOf(spec.tickSize)),
+    priceScale: String(writtenDecimals(spec.tickSize)),
     leverageFilter: { minLeverage: '1', maxLeverage: '100.00', leverageStep: '0.01' },
     priceFilter: { minPrice: spec.tickSize, maxPrice: '1999999.80', tickSize: spec.tickSize },
     lotSizeFilter: {

@@ -5,7 +5,7 @@
  * `subscriptionResponse` ack, `{"channel":"error"}` refusals and `{"method":"ping"}` → pong.
  */
 import { makeInstrument, type Instrument, type InstrumentSpec } from '../../model/instrument.ts';
-import { Scale, stepOfDecimals } from '../../model/scale.ts';
+import { Scale, stepOfDecimals, writtenDecimals } from '../../model/scale.ts';
 import { SimVenueServer, type HttpAnswer, type PriceLevel, type SimBookChange, type SimConnection, type SimTrade, type VenueProtocol } from '../protocolServer.ts';
 
 export interface HyperliquidSimOptions {
@@ -23,10 +23,6 @@ function dexOf(coin: string): string {
   return colon < 0 ? '' : coin.slice(0, colon);
 }
 
-function decimalsOf(step: string): number {
-  const dot = step.indexOf('.');
-  return dot < 0 ? 0 : step.length - dot - 1;
-}
 
 /** FNV-1a of a string: a stable numeric tid for a sim trade id that is not a number. */
 function numericId(id: string): number {
@@ -65,7 +61,7 @@ class HyperliquidProtocol implements VenueProtocol {
         if (dex !== '' && !this.dexes(server).includes(dex)) return { status: 500, body: `unknown dex ${dex}` };
         const universe = server.instruments
           .filter((i) => dexOf(i.symbol) === dex)
-          .map((i) => ({ name: i.symbol, szDecimals: decimalsOf(i.lotSize), maxLeverage: 20, ...(i.status === 'delisted' ? { isDelisted: true } : {}) }));
+          .map((i) => ({ name: i.symbol, szDecimals: writtenDecimals(i.lotSize), maxLeverage: 20, ...(i.status === 'delisted' ? { isDelisted: true } : {}) }));
         return { status: 200, body: { universe, marginTables: [], collateralToken: this.opts.collateral?.[dex] ?? 0 } };
       }
       case 'perpDexs':

@@ -16,6 +16,7 @@
  *    races the cancel; with no cancel it is released after `holdFillMs` (5 s).
  */
 import type { Clock } from '../../../core/clock.ts';
+import { writtenDecimals } from '../../../model/scale.ts';
 import { abs, add, min, mul, neg, sign, sub, ZERO, type Dec } from '../../matching/decimal.ts';
 import type { SimAccountEvent, SimBalance, SimExchange, SimFill, SimOrder, SimPosition } from '../../matching/types.ts';
 import type { SimConnection, SimVenueServer } from '../../protocolServer.ts';
@@ -253,7 +254,7 @@ export class BinanceUserStream {
     if (this.seen.has(o.orderId)) return;
     this.seen.add(o.orderId);
     if (this.seen.size > 20_000) this.seen.delete(this.seen.values().next().value!);
-    const fresh: SimOrder = { ...o, status: 'new', filledQty: pad('0', decimals(o.qty)), avgPrice: undefined, fee: '0', updatedAt: o.createdAt };
+    const fresh: SimOrder = { ...o, status: 'new', filledQty: pad('0', writtenDecimals(o.qty)), avgPrice: undefined, fee: '0', updatedAt: o.createdAt };
     this.emit(this.orderEvent(fresh, { x: 'NEW' }, ZERO));
   }
 
@@ -335,7 +336,7 @@ export class BinanceUserStream {
       if (changed.length === 0 && positions.length === 0) return;
       // A wallet change with no trade and no funding in the step is a deposit (the engine's only other source).
       const why = reason === 'ORDER' && !traded && positions.length === 0 ? 'DEPOSIT' : reason;
-      const lot = (symbol: string): number => decimals(this.server?.instruments.find((i) => i.symbol === symbol)?.lotSize.replace(/0+$/, '') ?? '1');
+      const lot = (symbol: string): number => writtenDecimals(this.server?.instruments.find((i) => i.symbol === symbol)?.lotSize.replace(/0+$/, '') ?? '1');
       this.emit(accountUpdate(why, changed, positions.map((p) => ({ ...p, qty: pad(p.qty, lot(p.symbol)) })), now));
     });
   }
@@ -353,4 +354,3 @@ function keysOf(c: SimConnection): string[] {
   return out;
 }
 
-const decimals = (s: string): number => (s.includes('.') ? s.length - s.indexOf('.') - 1 : 0);

@@ -5,6 +5,7 @@
  * take, a market order with nothing to take).
  */
 import type { InstrumentSpec } from '../../../model/instrument.ts';
+import { writtenDecimals } from '../../../model/scale.ts';
 import type { SimExchange, SimOrder, SimOrderRequest } from '../../matching/types.ts';
 import type { HttpAnswer, SimHttpRequest, SimVenueServer } from '../../protocolServer.ts';
 import type { SimCredentials } from '../credentials.ts';
@@ -85,15 +86,11 @@ export function rowContext(ctx: Pick<BitgetRestContext, 'engine' | 'creds' | 'le
   return { spec: specOf(ctx, o.symbol), meta: entry?.meta, userCanceled: entry?.userCanceled ?? false, lever: leverOf(ctx, o.symbol), userId: ctx.userId };
 }
 
-function decimalsOf(step: string): number {
-  const dot = step.indexOf('.');
-  return dot < 0 ? 0 : step.length - dot - 1;
-}
 
 /** Places an order on the engine and answers as Bitget does (`{orderId, clientOid}` or the refusal). */
 export function submit(ctx: BitgetRestContext, spec: InstrumentSpec, req: SimOrderRequest, meta: BitgetOrderMeta): HttpAnswer {
   const perp = spec.kind === 'perp';
-  const rejectCtx = { perp, qty: req.qty, qtyDecimals: decimalsOf(spec.lotSize), minNotional: spec.minNotional ?? '5', quote: spec.quote };
+  const rejectCtx = { perp, qty: req.qty, qtyDecimals: writtenDecimals(spec.lotSize), minNotional: spec.minNotional ?? '5', quote: spec.quote };
   if (ctx.server.take('reject-next-order')) return fail(ctx, bitgetReject('REJECTED_BY_FAULT', rejectCtx));
   const res = ctx.engine.place(req);
   if ('reject' in res) {

@@ -6,6 +6,7 @@
  * risk ids) carry the venue's neutral defaults.
  */
 import { add, cmp, decText, div, isZero, mul, parseDec, sub, ZERO, type Dec } from '../../matching/decimal.ts';
+import { writtenDecimals } from '../../../model/scale.ts';
 import type { SimBalance, SimFill, SimOrder, SimOrderStatus, SimPosition, SimRejectCode } from '../../matching/types.ts';
 
 const STATUS: Record<SimOrderStatus, string> = {
@@ -32,9 +33,9 @@ const text = (d: Dec): string => decText(d);
 
 /** Returns `d` with as many fractional digits as `like` has (Bybit prints sizes at the lot's precision). */
 export function likeScale(d: Dec, like: string): string {
-  const want = like.includes('.') ? like.length - like.indexOf('.') - 1 : 0;
+  const want = writtenDecimals(like);
   const t = decText(d);
-  const have = t.includes('.') ? t.length - t.indexOf('.') - 1 : 0;
+  const have = writtenDecimals(t);
   if (have >= want) return t;
   return (have === 0 ? `${t}.` : t) + '0'.repeat(want - have);
 }

@@ -25,6 +25,8 @@ export type Query = Record<string, string | number | boolean | undefined>;
 
 export class RestClient {
   readonly timeoutMs: number;
+  private closed = false;
+  private readonly inflight = new Set<AbortController>();
 
   constructor(
     readonly baseUrl: string,
@@ -43,6 +45,16 @@ export class RestClient {
     return this.request<T>('POST', this.url(path), JSON.stringify(body));
   }
 
+  /**
+   * Aborts every request in flight and refuses new ones (non-retryable, so no retry loop keeps a
+   * stopping daemon alive waiting on a venue that is gone).
+   */
+  close(): void {
+    this.closed = true;
+    for (const c of this.inflight) c.abort();
+    this.inflight.clear();
+  }
+
   url(path: string, query?: Query): string {
     const u = new URL(this.baseUrl.replace(/\/$/, '') + path);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
@@ -51,7 +63,10 @@ export class RestClient {
 
   private async request<T>(method: 'GET' | 'POST', url: string, body?: string): Promise<T> {
     const { clock } = this.opts;
+    const stopped = (): FleetError => new FleetError(ErrorCodes.VENUE_UNAVAILABLE, `${method} ${url}: the client is closed`, 'non-retryable');
+    if (this.closed) throw stopped();
     const ctl = new AbortController();
+    this.inflight.add(ctl);
     const timer = clock.setTimeout(() => ctl.abort(), this.timeoutMs);
     let res: Response;
     let text: string;
@@ -63,10 +78,12 @@ export class RestClient {
       });
       text = await res.text();
     } catch (e) {
+      if (this.closed) throw stopped();
       if (ctl.signal.aborted) throw new FleetError(ErrorCodes.VENUE_TIMEOUT, `${method} ${url} timed out after ${this.timeoutMs} ms`, 'retryable');
       throw new FleetError(ErrorCodes.VENUE_UNAVAILABLE, `${method} ${url} failed: ${errorMessage(e)}`, 'retryable');
     } finally {
       clock.clearTimeout(timer);
+      this.inflight.delete(ctl);
     }
     this.opts.tap?.({ ts: clock.now(), method, url, status: res.status, body: text });
     if (res.status === 429 || res.status === 418) {

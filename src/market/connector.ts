@@ -160,6 +160,7 @@ export class VenueConnector {
 
   stop(): void {
     this.stopped = true;
+    this.rest.close();
     if (this.heartbeatTimer !== undefined) this.d.clock.clearInterval(this.heartbeatTimer);
     this.endOutage();
     this.problems.flush();

@@ -124,10 +124,11 @@ export class MarketService {
     try {
       await c.init();
     } catch (e) {
+      // Stopping aborts the request: that is not a venue failure, and the log may be closed.
+      if (this.stopped) return;
       // The venue may be unreachable at start: keep trying, and say so in health and the log.
       logger.error({ venue, err: errorMessage(e) }, 'cannot load the venue instruments; retrying');
       this.d.log('connector.init-failed', actorId, { venue, error: errorMessage(e) });
-      if (this.stopped) return;
       const t = clock.setTimeout(() => {
         this.retryTimers.delete(t);
         if (!this.stopped) void this.startVenue(venue, c);

@@ -277,6 +277,9 @@ export class SimVenueServer {
     for (const c of this.connections) c.ws.terminate();
     this.connections.clear();
     await new Promise<void>((resolve) => (this.wss ? this.wss.close(() => resolve()) : resolve()));
+    // A venue that shuts down drops every connection, including one whose request or upgrade is
+    // still arriving: `close()` alone waits for those, and a client mid-handshake kept it open.
+    this.http?.closeAllConnections();
     await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
   }
 

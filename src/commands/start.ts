@@ -59,7 +59,13 @@ export async function runStart(args: string[]): Promise<number> {
     const stop = (signal: string): void => {
       process.stdout.write(`${signal}: stopping, flushing state...\n`);
       daemon.close().then(
-        () => done(0),
+        () => {
+          // Everything is flushed and closed. If anything still holds the event loop (seen when
+          // SIGTERM arrives while venues are still loading: no handle or request is listed), the
+          // process must not linger as a half-dead daemon: leave after a grace for stdout.
+          setTimeout(() => process.exit(0), 1000).unref();
+          done(0);
+        },
         (e) => {
           process.stderr.write(`fleet: error while stopping: ${(e as Error).message}\n`);
           done(1);

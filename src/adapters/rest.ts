@@ -7,9 +7,11 @@
 import type { Clock } from '../core/clock.ts';
 import { ErrorCodes, FleetError, errorMessage } from '../core/errors.ts';
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
 export interface RestTapRecord {
   readonly ts: number;
-  readonly method: 'GET' | 'POST';
+  readonly method: HttpMethod;
   readonly url: string;
   readonly status: number;
   readonly body: string;
@@ -61,40 +63,53 @@ export class RestClient {
     return u.toString();
   }
 
-  private async request<T>(method: 'GET' | 'POST', url: string, body?: string): Promise<T> {
+  /**
+   * Sends one request and returns the status, headers and body whatever the status (signed venue
+   * calls read the venue's own error envelope from a 4xx). Throws only when no answer came:
+   * VENUE_TIMEOUT (the outcome is unknown), VENUE_UNAVAILABLE (network), or a closed client.
+   */
+  async send(req: RawRequest): Promise<RawResponse> {
     const { clock } = this.opts;
+    const { method, url, body } = req;
     const stopped = (): FleetError => new FleetError(ErrorCodes.VENUE_UNAVAILABLE, `${method} ${url}: the client is closed`, 'non-retryable');
     if (this.closed) throw stopped();
     const ctl = new AbortController();
     this.inflight.add(ctl);
-    const timer = clock.setTimeout(() => ctl.abort(), this.timeoutMs);
+    const timer = clock.setTimeout(() => ctl.abort(), req.timeoutMs ?? this.timeoutMs);
     let res: Response;
     let text: string;
     try {
       res = await fetch(url, {
         method,
         signal: ctl.signal,
-        ...(body !== undefined ? { body, headers: { 'content-type': 'application/json' } } : {}),
+        ...(body !== undefined ? { body } : {}),
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...req.headers },
       });
       text = await res.text();
     } catch (e) {
       if (this.closed) throw stopped();
-      if (ctl.signal.aborted) throw new FleetError(ErrorCodes.VENUE_TIMEOUT, `${method} ${url} timed out after ${this.timeoutMs} ms`, 'retryable');
+      if (ctl.signal.aborted) throw new FleetError(ErrorCodes.VENUE_TIMEOUT, `${method} ${url} timed out after ${req.timeoutMs ?? this.timeoutMs} ms`, 'retryable');
       throw new FleetError(ErrorCodes.VENUE_UNAVAILABLE, `${method} ${url} failed: ${errorMessage(e)}`, 'retryable');
     } finally {
       clock.clearTimeout(timer);
       this.inflight.delete(ctl);
     }
     this.opts.tap?.({ ts: clock.now(), method, url, status: res.status, body: text });
-    if (res.status === 429 || res.status === 418) {
+    return { status: res.status, headers: res.headers, text };
+  }
+
+  private async request<T>(method: 'GET' | 'POST', url: string, body?: string): Promise<T> {
+    const res = await this.send({ method, url, ...(body !== undefined ? { body } : {}) });
+    const { status, text } = res;
+    if (status === 429 || status === 418) {
       const retryAfterMs = Number(res.headers.get('retry-after') ?? '1') * 1000;
-      throw new FleetError(ErrorCodes.VENUE_RATE_LIMITED, `${method} ${url}: HTTP ${res.status} ${text.slice(0, 200)}`, 'retryable', { status: res.status, retryAfterMs });
+      throw new FleetError(ErrorCodes.VENUE_RATE_LIMITED, `${method} ${url}: HTTP ${status} ${text.slice(0, 200)}`, 'retryable', { status, retryAfterMs });
     }
-    if (res.status >= 500) {
-      throw new FleetError(ErrorCodes.VENUE_UNAVAILABLE, `${method} ${url}: HTTP ${res.status} ${text.slice(0, 200)}`, 'retryable', { status: res.status });
+    if (status >= 500) {
+      throw new FleetError(ErrorCodes.VENUE_UNAVAILABLE, `${method} ${url}: HTTP ${status} ${text.slice(0, 200)}`, 'retryable', { status });
     }
-    if (res.status >= 400) {
-      throw new FleetError(ErrorCodes.VENUE_REJECTED, `${method} ${url}: HTTP ${res.status} ${text.slice(0, 200)}`, 'non-retryable', { status: res.status, body: text });
+    if (status >= 400) {
+      throw new FleetError(ErrorCodes.VENUE_REJECTED, `${method} ${url}: HTTP ${status} ${text.slice(0, 200)}`, 'non-retryable', { status, body: text });
     }
     try {
       return JSON.parse(text) as T;
@@ -102,6 +117,22 @@ export class RestClient {
       throw new FleetError(ErrorCodes.VENUE_RESPONSE_INVALID, `${method} ${url}: body is not JSON: ${text.slice(0, 120)}`, 'retryable');
     }
   }
+}
+
+export interface RawRequest {
+  readonly method: HttpMethod;
+  /** The full URL (see `url()`), query included. */
+  readonly url: string;
+  readonly body?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Overrides the client's timeout for this request. */
+  readonly timeoutMs?: number;
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
 }
 
 export interface RetryOptions {

@@ -161,8 +161,20 @@ export interface Refusal {
   readonly at: number;
 }
 
+/** What the venue request needs beyond lots and ticks; carried unchanged (the chart never reads it). */
+export interface OrderSpec {
+  readonly symbol: string;
+  readonly type: 'market' | 'limit';
+  readonly tif: 'GTC' | 'IOC' | 'FOK' | 'POST_ONLY';
+  readonly reduceOnly: boolean;
+  readonly strategy: string;
+  readonly intentId: string;
+  readonly leg: string;
+}
+
 export interface OrderContext {
   readonly clientOrderId: string;
+  readonly spec: OrderSpec | null;
   readonly venue: string;
   readonly instrument: string;
   readonly side: Side;
@@ -192,6 +204,7 @@ export interface OrderContext {
 
 export interface OrderInput {
   readonly clientOrderId: string;
+  readonly spec?: OrderSpec;
   readonly venue: string;
   readonly instrument: string;
   readonly side: Side;
@@ -390,6 +403,7 @@ export const orderMachine = orderSetup.createMachine({
   initial: 'INITIALIZED',
   context: ({ input }) => ({
     clientOrderId: input.clientOrderId,
+    spec: input.spec ?? null,
     venue: input.venue,
     instrument: input.instrument,
     side: input.side,

@@ -62,6 +62,48 @@ const riskSchema = z
     maxPortfolioHeat: z.number().min(0).max(1).default(0.2),
     maxConsecutiveFailures: z.int().min(1).default(5),
     riskPerTrade: z.number().min(0).max(1).default(0.005),
+    /** Drawdown from the peak mark-to-market equity that pulls the global kill switch (fraction). */
+    maxDrawdown: z.number().positive().max(1).default(0.1),
+    /** Largest notional of one order, in the quote asset. */
+    maxOrderNotional: z.number().positive().default(10_000),
+    /** Open orders across all venues. */
+    maxOpenOrders: z.int().min(1).default(50),
+    /** A venue down (market data or private stream) this long: its orders canceled, positions flattened. */
+    venueDownKillMs: z.int().min(1000).default(120_000),
+    /** Circuit breakers per instrument and per venue. */
+    breaker: z
+      .object({
+        /** Failures within `windowMs` that trip a breaker. */
+        maxFailures: z.int().min(1).default(3),
+        windowMs: z.int().min(100).default(60_000),
+        cooldownMs: z.int().min(100).default(30_000),
+        maxCooldownMs: z.int().min(100).default(600_000),
+        /** Quiet time in probation before a breaker closes again (hysteresis). */
+        resumeAfterMs: z.int().min(0).default(30_000),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+const executionSchema = z
+  .object({
+    /** Timeout of one signed REST call; a place that times out is UNKNOWN until queried. */
+    requestTimeoutMs: z.int().min(50).max(60_000).default(5_000),
+    /** How often orders, positions and balances are checked against each venue. */
+    reconcileIntervalMs: z.int().min(200).default(5_000),
+    /** A mismatch must persist this long (in-flight fills settle) before it is INTEGRITY_BROKEN. */
+    reconcileGraceMs: z.int().min(0).default(3_000),
+    /** An UNKNOWN order the venue still does not know after this long never reached it. */
+    unknownNotFoundMs: z.int().min(100).default(5_000),
+    /** A terminal order's actor is retired after this long (late fills after cancel still apply). */
+    retireAfterMs: z.int().min(0).default(60_000),
+    /** DRY mode's paper engine: request latency and starting balance per venue (quote asset). */
+    paperLatencyMs: z.int().min(0).max(10_000).default(50),
+    paperStartingBalance: z.number().positive().default(100_000),
+    /** Default leverage assumed by the pre-trade balance check for perps. */
+    leverage: z.number().min(1).max(125).default(1),
   })
   .strict()
   .prefault({});
@@ -201,6 +243,7 @@ export const configSchema = z
     mode: z.enum(MODES).default('sim'),
     venues: venuesSchema,
     risk: riskSchema,
+    execution: executionSchema,
     arbitrage: arbitrageSchema,
     scalper: scalperSchema,
     api: apiSchema,

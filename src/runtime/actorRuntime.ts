@@ -154,6 +154,35 @@ export class ActorRuntime {
     };
   }
 
+  /**
+   * Stops an actor for good and deletes its persisted snapshot (a terminal order past its grace
+   * period): its life stays in the event log. The delete is durable before this resolves.
+   */
+  async retire(id: string): Promise<void> {
+    const e = this.entries.get(id);
+    if (!e) return;
+    this.entries.delete(id);
+    this.dirty.delete(e);
+    try {
+      e.actor.stop();
+    } catch {
+      // an actor that already failed has nothing left to stop
+    }
+    await this.lastDurable;
+    this.lastDurable = this.deps.queue.durable({ sublevel: this.deps.store.actors, key: id, value: undefined }).catch((err) => {
+      this.deps.logger.error({ actor: id, err: errorMessage(err) }, 'could not delete a retired actor');
+    });
+    this.deps.eventLog.append({ type: 'actor.retired', actor: id, data: { state: e.state } });
+    await this.lastDurable;
+  }
+
+  /** Returns the ids of persisted actors whose id starts with `prefix` (restored or not). */
+  async persistedIds(prefix: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const key of this.deps.store.actors.keys({ gte: prefix, lt: `${prefix}\uffff` })) ids.push(key);
+    return ids;
+  }
+
   /** Resolves once every durable write asked for so far and the write-behind buffer are on disk. */
   async settle(): Promise<void> {
     await this.lastDurable;

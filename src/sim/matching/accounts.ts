@@ -9,7 +9,7 @@
 import { add, decOf, decText, div, mul, neg, sub, trim, ZERO, type Dec } from './decimal.ts';
 import { notional, priceDec, qtyDec, type SymbolBook } from './book.ts';
 import type { OwnOrder } from './orders.ts';
-import type { SimBalance, SimPosition, SimSide } from './types.ts';
+import type { SimBalance, SimFill, SimPosition, SimSide } from './types.ts';
 
 /** The counterparty of fills against market liquidity and the payer of perp PnL. */
 export const MARKET_ACCOUNT = '@market';
@@ -48,6 +48,8 @@ export interface Account {
   readonly closed: Map<string, OwnOrder>;
   /** The latest order (open or still remembered) per `symbol\0clientOrderId`. */
   readonly byCid: Map<string, OwnOrder>;
+  /** Own fills per order id, oldest first; orders by their first fill, oldest first (bounded). */
+  readonly fills: Map<string, SimFill[]>;
 }
 
 /** Digits finer than the tick at which a perp's weighted entry price is rounded (half up). */
@@ -66,7 +68,7 @@ export class Ledger {
   /** Returns an account, created empty on first use. */
   account(id: string): Account {
     let a = this.accounts.get(id);
-    if (!a) this.accounts.set(id, (a = { id, balances: new Map(), positions: new Map(), open: new Map(), closed: new Map(), byCid: new Map() }));
+    if (!a) this.accounts.set(id, (a = { id, balances: new Map(), positions: new Map(), open: new Map(), closed: new Map(), byCid: new Map(), fills: new Map() }));
     return a;
   }
 

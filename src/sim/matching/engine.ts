@@ -37,8 +37,11 @@
  *   order for the taker, fill and order for an own maker, then positions and balances that
  *   changed; then the final state (rested: balances; expired: order). Position events come with
  *   fills only (not with every mark change). Internal accounts are never told.
+ * - Amending: see amend.ts (a qty decrease keeps the queue place; a price change or qty increase
+ *   re-queues and may take). `fills()` keeps the fills of the last 10,000 filled orders per account.
  */
 import { FEE_ACCOUNT, isInternal, MARKET_ACCOUNT } from './accounts.ts';
+import { amendOrder } from './amend.ts';
 import { makeSymbolBook, markOf } from './book.ts';
 import { decText as decTextOf, parseDec } from './decimal.ts';
 import { Executor } from './exec.ts';
@@ -64,6 +67,13 @@ export function createMatchingEngine(opts: MatchingEngineOptions): SimExchange &
     },
 
     place: (req) => placeOrder(ex, req),
+
+    amend: (account, symbol, id, change) => amendOrder(ex, account, symbol, id, change),
+
+    fills(account, symbol, id) {
+      const o = ex.books.has(symbol) ? ex.find(account, symbol, id) : undefined;
+      return o ? [...(ex.ledger.accounts.get(account)?.fills.get(o.orderId) ?? [])] : [];
+    },
 
     cancel(account, symbol, id) {
       const book = ex.books.get(symbol);

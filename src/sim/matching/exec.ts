@@ -12,6 +12,8 @@ import type { MatchingEngineOptions, SimAccountEvent, SimFill, SimRejectCode, Si
 
 /** Closed orders kept per account for queries; the oldest are forgotten past this. */
 export const MAX_CLOSED_PER_ACCOUNT = 10_000;
+/** Orders whose fills are kept per account for `fills()`; the oldest are forgotten past this. */
+export const MAX_FILLED_ORDERS_PER_ACCOUNT = 10_000;
 
 /** The engine's state plus the booking steps that place, cancel and market updates share. */
 export class Executor {
@@ -106,7 +108,7 @@ export class Executor {
     o.updatedAt = ts;
     o.status = o.filled >= o.qty ? 'filled' : 'partially_filled';
     if (o.hold.v !== 0n) this.ledger.setHold(o, o.holdAsset, isOpen(o) ? this.holdFor(book, o) : ZERO);
-    fills.push({
+    const fill: SimFill = {
       tradeId,
       orderId: o.orderId,
       clientOrderId: o.clientOrderId,
@@ -119,7 +121,21 @@ export class Executor {
       feeAsset: book.inst.quote,
       liquidity,
       ts,
-    });
+    };
+    fills.push(fill);
+    this.remember(fill);
+  }
+
+  /** Keeps a fill for `fills()`, forgetting the oldest order's fills past the bound. */
+  private remember(fill: SimFill): void {
+    const kept = this.ledger.account(fill.account).fills;
+    const list = kept.get(fill.orderId);
+    if (list) {
+      list.push(fill);
+      return;
+    }
+    kept.set(fill.orderId, [fill]);
+    if (kept.size > MAX_FILLED_ORDERS_PER_ACCOUNT) kept.delete(kept.keys().next().value!);
   }
 
   /** Returns what an order resting with its current remainder must lock, in its hold asset. */

@@ -11,8 +11,8 @@ type OrderIdentity = Pick<SimOrder, 'orderId' | 'clientOrderId' | 'account' | 's
 
 /** One order inside the engine; prices in ticks, sizes in lots. */
 export interface OwnOrder extends OrderIdentity {
-  /** Ticks; NaN for a market order. */
-  readonly price: number;
+  /** Ticks; NaN for a market order. Changed only by an amend. */
+  price: number;
   /** Lots; for reduce-only orders already capped at the position. */
   qty: number;
   filled: number;

@@ -13,7 +13,8 @@ import type { SimFill, SimOrder, SimOrderRequest, SimReject, SimRejectCode, SimS
 /** What `place` answers: the order and its own taker fills, or a reject. */
 export type PlaceResult = { readonly order: SimOrder; readonly fills: readonly SimFill[] } | { readonly reject: SimReject };
 
-function reject(code: SimRejectCode, message: string): { reject: SimReject } {
+/** Returns a reject result. */
+export function reject(code: SimRejectCode, message: string): { reject: SimReject } {
   return { reject: { code, message } };
 }
 
@@ -150,7 +151,7 @@ export function placeOrder(ex: Executor, req: SimOrderRequest): PlaceResult {
 }
 
 /** Walks the other side best first within the order's limit, trading market lots and own orders in queue order. */
-function take(ex: Executor, book: SymbolBook, o: OwnOrder, against: BookSide): SimFill[] {
+export function take(ex: Executor, book: SymbolBook, o: OwnOrder, against: BookSide): SimFill[] {
   const fills: SimFill[] = [];
   against.sweep(
     (p) => remaining(o) > 0 && against.within(p, o.price),
@@ -182,10 +183,10 @@ function take(ex: Executor, book: SymbolBook, o: OwnOrder, against: BookSide): S
 }
 
 /** The funds an order needs free: the asset and the amount (fees at the taker rate on what takes now). */
-function required(
+export function required(
   ex: Executor,
   book: SymbolBook,
-  req: SimOrderRequest,
+  req: Pick<SimOrderRequest, 'side' | 'reduceOnly'>,
   takeable: { lots: number; value: Dec },
   price: number,
   restLots: number,

@@ -138,6 +138,20 @@ export interface SimExchange {
   deposit(account: string, asset: string, amount: string): void;
   /** Places an order: at once matched against the book (price-time priority), the rest resting or expired. */
   place(req: SimOrderRequest): { readonly order: SimOrder; readonly fills: readonly SimFill[] } | { readonly reject: SimReject };
+  /**
+   * Amends an open limit order: `qty` is the new total (more than has filled), `price` a new limit.
+   * A qty decrease at the same price keeps the order's queue place; a price change or a qty
+   * increase sends it to the back of the queue at its (new) price, where it may cross and take.
+   * A reject leaves the order as it was.
+   */
+  amend(
+    account: string,
+    symbol: string,
+    id: { orderId?: string; clientOrderId?: string },
+    change: { qty?: string; price?: string },
+  ): { readonly order: SimOrder; readonly fills: readonly SimFill[] } | { readonly reject: SimReject };
+  /** Returns an order's fills (taker and maker), oldest first; [] when unknown or forgotten. */
+  fills(account: string, symbol: string, id: { orderId?: string; clientOrderId?: string }): SimFill[];
   /** Cancels by venue order id or client order id. */
   cancel(account: string, symbol: string, id: { orderId?: string; clientOrderId?: string }): { readonly order: SimOrder } | { readonly reject: SimReject };
   order(account: string, symbol: string, id: { orderId?: string; clientOrderId?: string }): SimOrder | undefined;

@@ -1,6 +1,7 @@
 /**
  * Properties of the engine over random sessions: market updates (a drifting mid, levels set and
- * pulled, trades at any price), orders of every type and TIF from three accounts, and cancels.
+ * pulled, trades at any price), orders of every type and TIF from three accounts, cancels and
+ * amends (new price, new qty or both).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,8 @@ const ACCOUNTS = ['a', 'b', 'c'] as const;
 type Op =
   | { op: 'market'; mid: number; levels: { bid: boolean; off: number; lots: number }[]; trades: { buy: boolean; off: number; lots: number }[] }
   | { op: 'place'; acc: number; buy: boolean; market: boolean; tif: SimTimeInForce; off: number; lots: number; reduceOnly: boolean }
-  | { op: 'cancel'; acc: number; pick: number };
+  | { op: 'cancel'; acc: number; pick: number }
+  | { op: 'amend'; acc: number; pick: number; off: number; lots: number; what: 'price' | 'qty' | 'both' };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({
@@ -37,6 +39,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     reduceOnly: fc.integer({ min: 0, max: 3 }).map((x) => x === 0),
   }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('cancel' as const), acc: fc.integer({ min: 0, max: 2 }), pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({
+    op: fc.constant('amend' as const),
+    acc: fc.integer({ min: 0, max: 2 }),
+    pick: fc.nat(),
+    off: fc.integer({ min: -8, max: 8 }),
+    lots: fc.integer({ min: 1, max: 4000 }),
+    what: fc.constantFrom('price' as const, 'qty' as const, 'both' as const),
+  }) },
 );
 
 /** Runs a session, checking every property after every step. */
@@ -73,6 +83,26 @@ function run(spec: InstrumentSpec, ops: Op[]): void {
         const o = open[step.pick % open.length]!;
         const r = e.cancel(o.account, 'P', { orderId: o.orderId });
         expect('order' in r && r.order.status).toBe('canceled');
+      }
+    } else if (step.op === 'amend') {
+      const open = e.openOrders(ACCOUNTS[step.acc]!);
+      if (open.length > 0) {
+        const o = open[step.pick % open.length]!;
+        const buy = o.side === 'buy';
+        const newPrice = price(buy ? mid + step.off : mid + 1 + step.off);
+        const change = { ...(step.what !== 'qty' ? { price: newPrice } : {}), ...(step.what !== 'price' ? { qty: qty(step.lots) } : {}) };
+        const r = e.amend(o.account, 'P', { orderId: o.orderId }, change);
+        if ('order' in r) {
+          for (const f of r.fills) {
+            expect(f.liquidity).toBe('taker');
+            expect(buy ? Number(f.price) <= Number(r.order.price) : Number(f.price) >= Number(r.order.price)).toBe(true);
+          }
+          if (o.tif === 'POST_ONLY') expect(r.fills).toEqual([]);
+          expect(Number(r.order.filledQty)).toBeLessThanOrEqual(Number(r.order.qty));
+        } else {
+          // A reject leaves the order as it was.
+          expect(e.order(o.account, 'P', { orderId: o.orderId })).toEqual(o);
+        }
       }
     } else {
       const account = ACCOUNTS[step.acc]!;

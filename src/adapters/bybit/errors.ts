@@ -23,6 +23,7 @@ export const BYBIT_ERRORS: Readonly<Record<number, VenueErrorClass>> = {
   10017: { class: 'non-retryable', reason: 'route not found' },
   10018: { class: 'retryable', reason: 'IP rate limit exceeded', retryAfterMs: 600_000 },
   33004: { class: 'fatal', reason: 'API key expired' },
+  34040: { class: 'non-retryable', reason: 'not modified: the amend asks for what the order already is' },
   110001: { class: 'non-retryable', reason: 'order does not exist' },
   110003: { class: 'non-retryable', reason: 'price out of the allowed range' },
   110004: { class: 'non-retryable', reason: 'wallet balance insufficient' },
@@ -30,9 +31,15 @@ export const BYBIT_ERRORS: Readonly<Record<number, VenueErrorClass>> = {
   110012: { class: 'non-retryable', reason: 'available balance insufficient to close' },
   110017: { class: 'non-retryable', reason: 'reduce-only would increase the position' },
   110072: { class: 'non-retryable', reason: 'duplicate orderLinkId: the order exists, query it by client id' },
+  110079: { class: 'retryable', reason: 'the order is still processing an earlier request: try again shortly' },
   110094: { class: 'non-retryable', reason: 'order notional below the minimum' },
   170131: { class: 'non-retryable', reason: 'spot balance insufficient' },
 };
+
+/** retCodes meaning "this orderLinkId already exists" (a repeated create). */
+export const BYBIT_DUPLICATE_CODES: readonly string[] = ['110072'];
+/** retCodes meaning "no such open order" (cancel or amend of an order unknown or already closed). */
+export const BYBIT_NOT_FOUND_CODES: readonly string[] = ['110001'];
 
 const TABLES = { codes: BYBIT_ERRORS, statuses: { 403: { class: 'retryable', reason: 'IP rate limit (access too frequent): wait 10 minutes', retryAfterMs: 600_000 }, 429: { class: 'retryable', reason: 'rate limited: back off', retryAfterMs: 1_000 } }, codeName: 'retCode' } satisfies Parameters<typeof classifyVenueError>[0];
 

@@ -1,6 +1,7 @@
 /**
  * Simulated Bybit v5 (linear) private side over a matching engine: signed REST as Bybit checks it
- * (bybit/auth.ts), the order endpoints (bybit/orders.ts), wallet balance, positions and fee rates,
+ * (bybit/auth.ts), the order endpoints (bybit/orders.ts: create, amend, cancel, realtime, history,
+ * executions), wallet balance, positions and fee rates,
  * the per-UID rolling one-second budgets of Bybit's rate-limit table (retCode 10006 with the
  * X-Bapi-Limit headers) and the per-IP limit (HTTP 403), and the `/v5/private` stream
  * (bybit/stream.ts). Attach with `server.privateSide = createBybitPrivateSide(engine, creds, opts)`.
@@ -31,8 +32,11 @@ export interface BybitPrivateOptions {
 /** Method and per-UID budget (requests per second) of each private path (docs/v5/rate-limit). */
 const ROUTES: Readonly<Record<string, { method: 'GET' | 'POST'; perSecond: number }>> = {
   '/v5/order/create': { method: 'POST', perSecond: 10 },
+  '/v5/order/amend': { method: 'POST', perSecond: 10 },
   '/v5/order/cancel': { method: 'POST', perSecond: 10 },
   '/v5/order/realtime': { method: 'GET', perSecond: 50 },
+  '/v5/order/history': { method: 'GET', perSecond: 50 },
+  '/v5/execution/list': { method: 'GET', perSecond: 50 },
   '/v5/account/wallet-balance': { method: 'GET', perSecond: 50 },
   '/v5/position/list': { method: 'GET', perSecond: 50 },
   '/v5/account/fee-rate': { method: 'GET', perSecond: 10 },
@@ -49,6 +53,7 @@ export function createBybitPrivateSide(engine: SimExchange, creds: SimCredential
   const dispatch = (server: SimVenueServer, req: SimHttpRequest): BybitResult => {
     switch (req.path) {
       case '/v5/order/create':
+      case '/v5/order/amend':
       case '/v5/order/cancel': {
         let body: unknown;
         try {
@@ -58,10 +63,15 @@ export function createBybitPrivateSide(engine: SimExchange, creds: SimCredential
         }
         if (typeof body !== 'object' || body === null) return { error: { retCode: 10001, retMsg: 'params error: request body is not valid JSON' } };
         const b = body as Record<string, unknown>;
-        return req.path === '/v5/order/create' ? orders.create(server, b) : orders.cancel(server, b);
+        if (req.path === '/v5/order/create') return orders.create(server, b);
+        return req.path === '/v5/order/amend' ? orders.amend(server, b) : orders.cancel(server, b);
       }
       case '/v5/order/realtime':
         return orders.realtime(server, req.query);
+      case '/v5/order/history':
+        return orders.history(server, req.query);
+      case '/v5/execution/list':
+        return orders.executions(server, req.query);
       case '/v5/account/wallet-balance':
         return walletBalance(engine, creds, req.query);
       case '/v5/position/list':

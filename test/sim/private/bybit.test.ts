@@ -276,6 +276,33 @@ describe('bybit-linear private REST', () => {
     const closed = await call('GET', '/v5/position/list', { category: 'linear', symbol: 'ETHUSDT' });
     expect(closed.body.result.list[0].size).toBe('0');
   });
+
+  it('amends an open order, lists its executions and keeps it in order history once closed', async () => {
+    const id = link();
+    const q = { category: 'linear', symbol: 'ETHUSDT', orderLinkId: id };
+    const placed = await call('POST', '/v5/order/create', { category: 'linear', symbol: 'ETHUSDT', side: 'Buy', orderType: 'Limit', qty: '1', price: '2990.00', timeInForce: 'GTC', orderLinkId: id });
+    const orderId = placed.body.result.orderId as string;
+    const amended = await call('POST', '/v5/order/amend', { category: 'linear', symbol: 'ETHUSDT', orderLinkId: id, price: '2991.00' });
+    expect(amended.body).toMatchObject({ retCode: 0, result: { orderId, orderLinkId: id } });
+    expect((await call('GET', '/v5/order/realtime', q)).body.result.list[0]).toMatchObject({ price: '2991.00', qty: '1.00', orderStatus: 'New' });
+    expect((await call('POST', '/v5/order/amend', { ...q, price: '2991.00' })).body).toMatchObject({ retCode: 34040, retMsg: 'Not modified' });
+
+    market('ETHUSDT', {}, [{ id: 't-amend-1', price: '2991.00', qty: '0.4', side: 'sell', ts: Date.now() }]);
+    expect((await call('POST', '/v5/order/amend', { ...q, qty: '0.3' })).body.retCode).toBe(10001);
+    const execs = await call('GET', '/v5/execution/list', q);
+    expect(execs.body.retCode).toBe(0);
+    expect(execs.body.result.list).toHaveLength(1);
+    expect(execs.body.result.list[0]).toMatchObject({ orderId, orderLinkId: id, execQty: '0.40', execPrice: '2991.00', isMaker: true, execType: 'Trade', side: 'Buy' });
+    expect((await call('GET', '/v5/execution/list', { category: 'linear', symbol: 'ETHUSDT', orderId })).body.result.list[0].execId).toBe(execs.body.result.list[0].execId);
+    expect((await call('GET', '/v5/execution/list', { category: 'linear', symbol: 'ETHUSDT' })).body.retCode).toBe(10001);
+
+    await call('POST', '/v5/order/cancel', q);
+    expect((await call('POST', '/v5/order/amend', { ...q, price: '2992.00' })).body).toMatchObject({ retCode: 110001 });
+    const history = await call('GET', '/v5/order/history', q);
+    expect(history.body.result.list[0]).toMatchObject({ orderId, orderStatus: 'Cancelled', cumExecQty: '0.40' });
+    expect((await call('GET', '/v5/order/history', { category: 'linear', symbol: 'ETHUSDT', orderLinkId: 'never-placed' })).body.result.list).toEqual([]);
+    await call('POST', '/v5/order/create', { category: 'linear', symbol: 'ETHUSDT', side: 'Sell', orderType: 'Market', qty: '0.4', reduceOnly: true, orderLinkId: link() });
+  });
 });
 
 describe('bybit-linear private stream', () => {

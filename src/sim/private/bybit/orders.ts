@@ -1,14 +1,16 @@
 /**
- * Bybit v5 linear order endpoints over the engine: POST /v5/order/create, POST /v5/order/cancel and
- * GET /v5/order/realtime, with the engine's reject codes mapped to Bybit's retCodes (docs/v5/error).
+ * Bybit v5 linear order endpoints over the engine: POST /v5/order/create, /v5/order/amend and
+ * /v5/order/cancel, GET /v5/order/realtime, /v5/order/history and /v5/execution/list, with the
+ * engine's reject codes mapped to Bybit's retCodes (docs/v5/error).
  * Like the venue, a PostOnly order that would take, a FOK that cannot fill in full and a market
  * order with nothing to meet are accepted (retCode 0) and then Cancelled with their rejectReason.
  */
-import type { SimExchange, SimOrder, SimOrderRequest, SimRejectCode } from '../../matching/types.ts';
+import { cmp } from '../../matching/decimal.ts';
+import type { SimExchange, SimFill, SimOrder, SimOrderRequest, SimRejectCode } from '../../matching/types.ts';
 import type { SimVenueServer } from '../../protocolServer.ts';
 import type { SimCredentials } from '../credentials.ts';
 import type { BybitPrivateStream } from './stream.ts';
-import { bybitOrderRow } from './wire.ts';
+import { bybitOrderRow, dec } from './wire.ts';
 
 export interface BybitError {
   readonly retCode: number;
@@ -146,29 +148,84 @@ export class BybitOrders {
     return ok({ orderId: out.order.orderId, orderLinkId: out.order.clientOrderId });
   }
 
+  /** GET /v5/order/realtime: by id (open or recently closed), else open orders, or with openOnly=1 the recent closed ones. */
   realtime(server: SimVenueServer, q: URLSearchParams): BybitResult {
+    return this.listOrders(server, q, q.get('openOnly') === '1' ? 'closed' : 'open');
+  }
+
+  /** GET /v5/order/history: by id, else the closed orders the venue still keeps. */
+  history(server: SimVenueServer, q: URLSearchParams): BybitResult {
+    return this.listOrders(server, q, 'closed');
+  }
+
+  private listOrders(server: SimVenueServer, q: URLSearchParams, which: 'open' | 'closed'): BybitResult {
     if (q.get('category') !== 'linear') return err(10001, 'params error: Illegal category');
     const symbol = q.get('symbol') ?? undefined;
     const settle = q.get('settleCoin') ?? undefined;
     const base = q.get('baseCoin') ?? undefined;
     const id = idOf(q.get('orderId') ?? undefined, q.get('orderLinkId') ?? undefined);
-    if (!symbol && !settle && !base && !id) return err(10001, 'Missing some parameters that must be filled in, symbol or settleCoin or baseCoin');
+    if (which === 'open' && !symbol && !settle && !base && !id) return err(10001, 'Missing some parameters that must be filled in, symbol or settleCoin or baseCoin');
     const limit = Math.min(Math.max(Number(q.get('limit') ?? 20) || 20, 1), 50);
     const symbols = server.instruments.filter((i) => (!symbol || i.symbol === symbol) && (!settle || i.quote === settle) && (!base || i.base === base)).map((i) => i.symbol);
     let list: SimOrder[];
     if (id) {
       const found = this.find(symbols, id);
       list = found ? [found] : [];
-    } else if (q.get('openOnly') === '1') {
+    } else if (which === 'closed') {
       list = [...this.closed.values()].filter((o) => symbols.includes(o.symbol));
     } else {
       list = symbols.flatMap((s) => this.engine.openOrders(this.creds.account, s));
     }
     list.sort((a, b) => b.createdAt - a.createdAt || Number(b.orderId) - Number(a.orderId));
-    const start = Number(/^o:(\d+)$/.exec(q.get('cursor') ?? '')?.[1] ?? 0);
-    const page = list.slice(start, start + limit);
-    const next = start + limit < list.length ? `o:${start + limit}` : '';
-    return ok({ list: page.map(bybitOrderRow), nextPageCursor: next, category: 'linear' });
+    return ok(paged(list.map(bybitOrderRow), q, limit, 'o'));
+  }
+
+  /**
+   * POST /v5/order/amend: a new total qty and/or price of an open order, by orderId or
+   * orderLinkId. Bybit answers 110001 for an order unknown or closed and 34040 when nothing changes.
+   */
+  amend(server: SimVenueServer, b: Record<string, unknown>): BybitResult {
+    if (b.category !== 'linear') return err(10001, 'params error: Illegal category');
+    const inst = server.instruments.find((i) => i.symbol === b.symbol);
+    if (!inst) return err(10001, 'params error: symbol invalid');
+    const id = idOf(b.orderId, b.orderLinkId);
+    if (!id) return err(10001, 'params error: orderId or orderLinkId is required');
+    const qty = sentText(b.qty);
+    const price = sentText(b.price);
+    if (qty === null || (qty !== undefined && !DECIMAL.test(qty))) return err(10001, 'params error: Qty invalid');
+    if (price === null || (price !== undefined && !DECIMAL.test(price))) return err(10001, 'params error: price invalid');
+    const order = this.engine.order(this.creds.account, inst.symbol, id);
+    if (!order || (order.status !== 'new' && order.status !== 'partially_filled')) return err(110001, 'order not exists or too late to replace');
+    const same = (a: string | undefined, was: string | undefined): boolean => a === undefined || (was !== undefined && cmp(dec(a), dec(was)) === 0);
+    if (same(qty, order.qty) && same(price, order.price)) return err(34040, 'Not modified');
+    const out = this.engine.amend(this.creds.account, inst.symbol, id, { ...(qty !== undefined ? { qty } : {}), ...(price !== undefined ? { price } : {}) });
+    if ('reject' in out) {
+      const code = out.reject.code;
+      if (code === 'ORDER_NOT_FOUND' || code === 'ORDER_CLOSED') return err(110001, 'order not exists or too late to replace');
+      return { error: REJECTS[code]?.(inst.minNotional ?? '5') ?? { retCode: 10001, retMsg: out.reject.message } };
+    }
+    return ok({ orderId: out.order.orderId, orderLinkId: out.order.clientOrderId });
+  }
+
+  /**
+   * GET /v5/execution/list of one order (by orderId or orderLinkId), newest first as Bybit sorts
+   * them. Listing a whole symbol's executions needs a trade history the simulator does not keep.
+   */
+  executions(server: SimVenueServer, q: URLSearchParams): BybitResult {
+    if (q.get('category') !== 'linear') return err(10001, 'params error: Illegal category');
+    const symbol = q.get('symbol') ?? undefined;
+    const id = idOf(q.get('orderId') ?? undefined, q.get('orderLinkId') ?? undefined);
+    if (!id) return err(10001, 'params error: the simulated venue lists executions by orderId or orderLinkId');
+    const limit = Math.min(Math.max(Number(q.get('limit') ?? 50) || 50, 1), 100);
+    const execType = q.get('execType');
+    let fills: SimFill[] = [];
+    for (const i of server.instruments) {
+      if (symbol && i.symbol !== symbol) continue;
+      fills = this.engine.fills(this.creds.account, i.symbol, id);
+      if (fills.length > 0) break;
+    }
+    const rows = execType && execType !== 'Trade' ? [] : fills.reverse().map((f) => this.stream.executionRow(f));
+    return ok(paged(rows, q, limit, 'e'));
   }
 
   private find(symbols: readonly string[], id: { orderId?: string; clientOrderId?: string }): SimOrder | undefined {
@@ -188,6 +245,19 @@ export class BybitOrders {
     map.set(o.orderId, o);
     if (map.size > CLOSED_KEPT) map.delete(map.keys().next().value!);
   }
+}
+
+/** Returns one page of rows and the cursor of the next (`<tag>:<offset>`, "" at the end). */
+function paged(rows: readonly Record<string, unknown>[], q: URLSearchParams, limit: number, tag: string): { list: Record<string, unknown>[]; nextPageCursor: string; category: string } {
+  const start = Number(new RegExp(`^${tag}:(\\d+)$`).exec(q.get('cursor') ?? '')?.[1] ?? 0);
+  const next = start + limit < rows.length ? `${tag}:${start + limit}` : '';
+  return { list: rows.slice(start, start + limit), nextPageCursor: next, category: 'linear' };
+}
+
+/** Returns a sent string field, undefined when absent or "", null when not a string. */
+function sentText(v: unknown): string | undefined | null {
+  if (v === undefined || v === '') return undefined;
+  return typeof v === 'string' ? v : null;
 }
 
 /** Returns the id to look an order up by: the venue id wins when both are given (as Bybit does). */

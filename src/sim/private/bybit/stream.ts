@@ -20,6 +20,7 @@ import { hmacHex, sameHexSignature } from '../common/hexSignature.ts';
 import { bybitExecution, bybitOrderPush, bybitPositionPush, bybitWallet, dec, leavesOf } from './wire.ts';
 
 export const BYBIT_PRIVATE_PATH = '/v5/private';
+const EXECUTIONS_KEPT = 20_000;
 const TOPICS = new Set(['order', 'execution', 'position', 'wallet', 'order.linear', 'execution.linear', 'position.linear', 'greeks', 'dcp']);
 
 export interface BybitStreamOptions {
@@ -43,6 +44,8 @@ export class BybitPrivateStream {
   /** Orders the stream has pushed, so a place whose engine step told nothing can be pushed once. */
   private readonly seen = new Set<string>();
   private readonly held = new Map<string, Held>();
+  /** Execution rows as pushed, by execId, so /v5/execution/list shows the same rows; bounded. */
+  private readonly executions = new Map<string, Record<string, unknown>>();
   private seq = 1;
   private frameNo = 1;
   private walletQueued = false;
@@ -133,6 +136,16 @@ export class BybitPrivateStream {
     this.pushOrder(order);
   }
 
+  /** Returns a fill as /v5/execution/list lists it: the row pushed for it, else one built now (no closed PnL). */
+  executionRow(fill: SimFill): Record<string, unknown> {
+    const pushed = this.executions.get(fill.tradeId);
+    if (pushed) return pushed;
+    const order = this.engine.order(fill.account, fill.symbol, { orderId: fill.orderId });
+    const rate = fill.liquidity === 'maker' ? this.opts.fees.maker : this.opts.fees.taker;
+    const ctx = { order, leaves: order ? leavesOf(order) : ZERO, closedSize: ZERO, execPnl: ZERO, feeRate: decText(decOfNumber(rate)), markPrice: fill.price, seq: this.seq++ };
+    return bybitExecution(fill, ctx, 'USDT');
+  }
+
   /** Called after a cancel succeeded: sends a held fill of that order after its Cancelled push. */
   canceled(orderId: string): void {
     const h = this.held.get(orderId);
@@ -186,6 +199,8 @@ export class BybitPrivateStream {
       { order, leaves, closedSize: closing, execPnl: pnl, feeRate: decText(decOfNumber(rate)), markPrice: prev?.markPrice || fill.price, seq: this.seq++ },
       'USDT',
     );
+    this.executions.set(fill.tradeId, row);
+    if (this.executions.size > EXECUTIONS_KEPT) this.executions.delete(this.executions.keys().next().value!);
     const frame = this.frame('execution', [row]);
     const server = this.server;
     if (server && cmp(leaves, ZERO) > 0 && !this.held.has(fill.orderId) && server.take('fill-after-cancel')) {

@@ -10,11 +10,15 @@
  * - https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Order-Book
  *   (depth weight by limit: 5–50 → 2, 100 → 5, 500 → 10, 1000 → 20)
  * - https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api (New Order:
- *   0 IP weight, 1 on the 10s and 1min order limits; Cancel Order 1; Current Open Orders 1 with a
- *   symbol, 40 without; Query Order 1; Position Information v2 5; Account v2 5; Batch Orders 5)
+ *   0 IP weight, 1 on the 10s and 1min order limits; Modify Order (PUT /fapi/v1/order) the same;
+ *   Cancel Order 1; Current Open Orders 1 with a symbol, 40 without; Query Order 1; Account Trade
+ *   List 5; Position Information v2/v3 5; Account v2 5; Batch Orders 5)
  * - https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits (spot REQUEST_WEIGHT
  *   6000/min, ORDERS 100/10s and 200000/day, RAW_REQUESTS 61000/5min; depth 1–100 → 5, 101–500 → 25,
  *   501–1000 → 50, 1001–5000 → 250)
+ * - https://developers.binance.com/docs/binance-spot-api-docs/rest-api/trading-endpoints (Order Amend
+ *   Keep Priority: weight 4, unfilled order count 0) and .../account-endpoints (Account Trade List:
+ *   20, 5 with orderId); the listen key endpoints (user-data-stream) weigh 2 on spot, 1 on USD-M.
  */
 import type { VenueRateLimits } from '../../execution/rateLimiter.ts';
 
@@ -44,7 +48,7 @@ export const BINANCE_USDM_RATE_LIMITS: VenueRateLimits = {
     premiumIndex: { costs: { REQUEST_WEIGHT: 1 } },
     time: { costs: { REQUEST_WEIGHT: 1 } },
     order: { costs: { ORDERS_10S: 1, ORDERS_1M: 1 } },
-    amendOrder: { costs: { REQUEST_WEIGHT: 1, ORDERS_10S: 1, ORDERS_1M: 1 } },
+    amendOrder: { costs: { ORDERS_10S: 1, ORDERS_1M: 1 } },
     // Batch of up to 5 orders: weight 5 and each order counts (use `times` for the order count).
     batchOrders: { costs: { REQUEST_WEIGHT: 5, ORDERS_10S: 1, ORDERS_1M: 1 } },
     cancelOrder: { costs: { REQUEST_WEIGHT: 1 }, priority: 'cancel' },
@@ -57,6 +61,7 @@ export const BINANCE_USDM_RATE_LIMITS: VenueRateLimits = {
     account: { costs: { REQUEST_WEIGHT: 5 } },
     balance: { costs: { REQUEST_WEIGHT: 5 } },
     commissionRate: { costs: { REQUEST_WEIGHT: 20 } },
+    userTrades: { costs: { REQUEST_WEIGHT: 5 } },
     listenKey: { costs: { REQUEST_WEIGHT: 1 } },
   },
 };
@@ -85,6 +90,9 @@ export const BINANCE_SPOT_RATE_LIMITS: VenueRateLimits = {
     'openOrders:all': { costs: { REQUEST_WEIGHT: 80, RAW_REQUESTS: 1 } },
     account: { costs: { REQUEST_WEIGHT: 20, RAW_REQUESTS: 1 } },
     commission: { costs: { REQUEST_WEIGHT: 20, RAW_REQUESTS: 1 } },
+    amendOrder: { costs: { REQUEST_WEIGHT: 4, RAW_REQUESTS: 1 } },
+    'myTrades:order': { costs: { REQUEST_WEIGHT: 5, RAW_REQUESTS: 1 } },
+    listenKey: { costs: { REQUEST_WEIGHT: 2, RAW_REQUESTS: 1 } },
   },
 };
 

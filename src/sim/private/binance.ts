@@ -1,6 +1,7 @@
 /**
  * Simulated Binance private sides over a matching engine, USD-M futures and spot: SIGNED REST as
- * Binance checks it (binance/auth.ts), the order endpoints (binance/orders.ts), balances or the spot
+ * Binance checks it (binance/auth.ts), the order endpoints (binance/orders.ts: place, modify or
+ * amend keeping priority, cancel, query, open orders, an order's trades), balances or the spot
  * account, USD-M position risk, commission rates, listen keys (USER_STREAM: API key only) and the
  * user data stream (binance/stream.ts), with request-weight and order-count budgets per key.
  * Attach with `server.privateSide = createBinanceUsdmPrivateSide(engine, creds, opts)` (or Spot).
@@ -76,7 +77,8 @@ function createBinancePrivateSide(market: BinancePrivateMarket, engine: SimExcha
       const keyed = checkApiKey(req, creds);
       if (!keyed.ok) return keyed.answer;
       const p = paramsOf(req);
-      const isOrder = route.route === 'order' && req.method === 'POST';
+      // USD-M counts a modify on the order limits as well (1 on ORDER-COUNT-10S and -1M).
+      const isOrder = route.route === 'order' && (req.method === 'POST' || (market.futures && req.method === 'PUT'));
       const weight = route.route === 'openOrders' && !p.get('symbol') ? (route.weightAll ?? route.weight) : route.weight;
       const { headers, refused } = charge(now, weight, isOrder);
       if (refused) return refused;
@@ -130,6 +132,12 @@ function dispatch(
       return orders.place(server, p);
     case 'order DELETE':
       return orders.cancel(server, p);
+    case 'order PUT':
+      return market.futures ? orders.modify(server, p) : undefined;
+    case 'amend PUT':
+      return orders.amendKeepPriority(server, p);
+    case 'userTrades GET':
+      return orders.trades(server, p);
     case 'order GET':
       return orders.query(server, p);
     case 'openOrders GET':

@@ -528,3 +528,52 @@ describeFixtures('binance user data events against the docs examples', () => {
     sock.close();
   });
 });
+
+describe('binance amends and an order\'s trades', () => {
+  let sock: Listener | undefined;
+  afterEach(() => sock?.close());
+
+  it('USD-M modifies price and quantity (PUT /fapi/v1/order), pushes AMENDMENT, lists the trades', async () => {
+    const base = fut.server.restUrl;
+    const { listenKey } = (await send(base, 'POST', '/fapi/v1/listenKey', {}, { unsigned: true })).body;
+    sock = await new Listener().open(`${fut.server.wsUrl}/ws/${listenKey}`);
+    const id = cid();
+    await send(base, 'POST', '/fapi/v1/order', { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.010', price: '49000', newClientOrderId: id });
+    // side, quantity and price are all mandatory.
+    expect(await send(base, 'PUT', '/fapi/v1/order', { symbol: 'BTCUSDT', origClientOrderId: id, side: 'BUY', quantity: '0.008' })).toMatchObject({ status: 400, body: { code: -1102 } });
+    expect((await send(base, 'PUT', '/fapi/v1/order', { symbol: 'BTCUSDT', origClientOrderId: 'nope', side: 'BUY', quantity: '0.008', price: '49000' })).body.code).toBe(-2013);
+    const modified = await send(base, 'PUT', '/fapi/v1/order', { symbol: 'BTCUSDT', origClientOrderId: id, side: 'BUY', quantity: '0.008', price: '49001.0' });
+    expect(modified.status).toBe(200);
+    expect(modified.body).toMatchObject({ clientOrderId: id, status: 'NEW', origQty: '0.008', price: '49001.0' });
+    expect(modified.headers.get('x-mbx-order-count-10s')).not.toBeNull();
+    await until('AMENDMENT', () => sock!.events('ORDER_TRADE_UPDATE').some((e) => e.o.x === 'AMENDMENT'));
+    expect(sock.events('ORDER_TRADE_UPDATE').find((e) => e.o.x === 'AMENDMENT').o).toMatchObject({ c: id, X: 'NEW', q: '0.008', p: '49001.0' });
+    // Moved through the ask: it takes at once, as a new order would.
+    const taken = await send(base, 'PUT', '/fapi/v1/order', { symbol: 'BTCUSDT', origClientOrderId: id, side: 'BUY', quantity: '0.008', price: '50000.0' });
+    expect(taken.body).toMatchObject({ status: 'FILLED', executedQty: '0.008' });
+    const trades = await send(base, 'GET', '/fapi/v1/userTrades', { symbol: 'BTCUSDT', orderId: String(taken.body.orderId) });
+    expect(trades.body).toEqual([expect.objectContaining({ orderId: taken.body.orderId, side: 'BUY', price: '50000.0', qty: '0.008', commission: '0.2', commissionAsset: 'USDT', maker: false, buyer: true, realizedPnl: '0' })]);
+    expect((await send(base, 'GET', '/fapi/v1/userTrades', { symbol: 'BTCUSDT' })).body.code).toBe(-1102);
+    await send(base, 'POST', '/fapi/v1/order', { symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: '0.008', reduceOnly: 'true' });
+    fut.market('BTCUSDT', { bids: [['49999.90', '2']], asks: [['50000.00', '2']] });
+  });
+
+  it('spot reduces the quantity keeping priority (REPLACED), refuses an increase, lists myTrades', async () => {
+    const base = spot.server.restUrl;
+    const { listenKey } = (await send(base, 'POST', '/api/v3/userDataStream', {}, { unsigned: true })).body;
+    sock = await new Listener().open(`${spot.server.wsUrl}/ws/${listenKey}`);
+    const id = cid();
+    const placed = await send(base, 'POST', '/api/v3/order', { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.01', price: '40000', newClientOrderId: id });
+    const path = '/api/v3/order/amend/keepPriority';
+    expect((await send(base, 'PUT', path, { symbol: 'BTCUSDT', origClientOrderId: id, newQty: '0.02' })).body).toEqual({ code: -2038, msg: 'Order amend (quantity increase) is not supported.' });
+    const amended = await send(base, 'PUT', path, { symbol: 'BTCUSDT', origClientOrderId: id, newClientOrderId: id, newQty: '0.006' });
+    expect(amended.body).toMatchObject({ transactTime: expect.any(Number), executionId: expect.any(Number), amendedOrder: { orderId: placed.body.orderId, origClientOrderId: id, clientOrderId: id, qty: '0.00600000', status: 'NEW' } });
+    await until('REPLACED', () => sock!.events('executionReport').some((e) => e.x === 'REPLACED'));
+    expect(sock.events('executionReport').find((e) => e.x === 'REPLACED')).toMatchObject({ c: id, X: 'NEW', q: '0.00600000' });
+    await send(base, 'DELETE', '/api/v3/order', { symbol: 'BTCUSDT', origClientOrderId: id });
+    const m = await send(base, 'POST', '/api/v3/order', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001' });
+    const trades = await send(base, 'GET', '/api/v3/myTrades', { symbol: 'BTCUSDT', orderId: String(m.body.orderId) });
+    expect(trades.body).toEqual([expect.objectContaining({ orderId: m.body.orderId, price: '50000.00000000', qty: '0.00100000', commission: '0.02500000', commissionAsset: 'USDT', isBuyer: true, isMaker: false, orderListId: -1 })]);
+    spot.market('BTCUSDT', { asks: [['50000.00', '1']] });
+  });
+});

@@ -14,6 +14,8 @@ export type BinanceRoute =
   | 'commission'
   | 'account'
   | 'listenKey'
+  | 'userTrades'
+  | 'amend'
   | 'time';
 
 export interface BinanceLimits {
@@ -47,6 +49,7 @@ export const BINANCE_USDM_PRIVATE: BinancePrivateMarket = {
   futures: true,
   paths: {
     '/fapi/v1/order': { route: 'order', weight: 1 },
+    '/fapi/v1/userTrades': { route: 'userTrades', weight: 5 },
     '/fapi/v1/openOrders': { route: 'openOrders', weight: 1, weightAll: 40 },
     '/fapi/v2/balance': { route: 'balance', weight: 5, version: 2 },
     '/fapi/v3/balance': { route: 'balance', weight: 5, version: 3 },
@@ -82,6 +85,8 @@ export const BINANCE_SPOT_PRIVATE: BinancePrivateMarket = {
   futures: false,
   paths: {
     '/api/v3/order': { route: 'order', weight: 1 },
+    '/api/v3/order/amend/keepPriority': { route: 'amend', weight: 4 },
+    '/api/v3/myTrades': { route: 'userTrades', weight: 20 },
     '/api/v3/openOrders': { route: 'openOrders', weight: 6, weightAll: 80 },
     '/api/v3/account': { route: 'account', weight: 20 },
     '/api/v3/account/commission': { route: 'commission', weight: 20 },

@@ -1,10 +1,19 @@
 /**
- * Binance order endpoints over the engine, for USD-M (/fapi/v1/order, /fapi/v1/openOrders) and
- * spot (/api/v3/order, /api/v3/openOrders): place (LIMIT / MARKET, GTC / IOC / FOK, post-only as
- * GTX on USD-M and LIMIT_MAKER on spot, reduceOnly on USD-M, newClientOrderId, newOrderRespType),
- * cancel and query by orderId or origClientOrderId, and the open orders; the engine's reject codes
- * answered with the market's own codes (market.ts).
+ * Binance order endpoints over the engine, for USD-M (/fapi/v1/order, /fapi/v1/openOrders,
+ * /fapi/v1/userTrades) and spot (/api/v3/order, /api/v3/openOrders, /api/v3/myTrades,
+ * /api/v3/order/amend/keepPriority): place (LIMIT / MARKET, GTC / IOC / FOK, post-only as GTX on
+ * USD-M and LIMIT_MAKER on spot, reduceOnly on USD-M, newClientOrderId, newOrderRespType), cancel
+ * and query by orderId or origClientOrderId, the open orders, an order's trades, and amends; the
+ * engine's reject codes answered with the market's own codes (market.ts).
+ *
+ * Amends: USD-M "Modify Order" (PUT /fapi/v1/order: side, quantity and price all mandatory, LIMIT
+ * orders only, https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Modify-Order);
+ * spot "Order Amend Keep Priority" (quantity decrease only, `newQty` below the order's quantity,
+ * https://developers.binance.com/docs/binance-spot-api-docs/faqs/order_amend_keep_priority). The
+ * spot venue gives the amended order a random new client id when `newClientOrderId` is absent; the
+ * engine cannot rename an order, so here the id is kept unless another one is asked for (refused).
  */
+import { cmp, ZERO } from '../../matching/decimal.ts';
 import type { SimExchange, SimOrder, SimOrderRequest } from '../../matching/types.ts';
 import type { HttpAnswer, SimVenueServer } from '../../protocolServer.ts';
 import type { SimCredentials } from '../credentials.ts';
@@ -12,7 +21,7 @@ import { hmacHex } from '../common/hexSignature.ts';
 import { binanceError } from './auth.ts';
 import type { BinancePrivateMarket } from './market.ts';
 import type { BinanceUserStream } from './stream.ts';
-import { futuresOrderJson, pad, spotOrderJson, spotPlaced } from './wire.ts';
+import { dec, futuresOrderJson, futuresUserTrade, pad, spotAmended, spotMyTrade, spotOrderJson, spotPlaced } from './wire.ts';
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 const FUTURES_CID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
@@ -25,6 +34,7 @@ const missing = (name: string): HttpAnswer => binanceError(400, -1102, `Mandator
 /** One market's order endpoints for one account. */
 export class BinanceOrders {
   private cancelNo = 0;
+  private executionNo = 1;
 
   constructor(
     private readonly market: BinancePrivateMarket,
@@ -146,6 +156,73 @@ export class BinanceOrders {
     if (symbol !== undefined && !server.instruments.some((i) => i.symbol === symbol)) return binanceError(400, -1121, 'Invalid symbol.');
     const list = this.engine.openOrders(this.creds.account, symbol).sort((a, b) => a.createdAt - b.createdAt || Number(a.orderId) - Number(b.orderId));
     return ok(list.map((o) => this.json(o)));
+  }
+
+  /** USD-M PUT /fapi/v1/order: a new price and quantity for an open LIMIT order (an `AMENDMENT` event). */
+  modify(server: SimVenueServer, p: URLSearchParams): HttpAnswer {
+    const found = this.lookup(server, p);
+    if ('answer' in found) return found.answer;
+    const side = p.get('side');
+    if (!side) return missing('side');
+    const qty = p.get('quantity');
+    if (!qty) return missing('quantity');
+    const price = p.get('price');
+    if (!price) return missing('price');
+    if (!DECIMAL.test(qty) || !DECIMAL.test(price)) return binanceError(400, -1100, "Illegal characters found in parameter 'quantity' or 'price'.");
+    const o = this.engine.order(this.creds.account, found.symbol, found.id);
+    if (!o) return binanceError(400, -2013, 'Order does not exist.');
+    if (o.side.toUpperCase() !== side) return binanceError(400, -1117, 'Invalid side.');
+    const answer = this.amend(server, found, { qty, price });
+    return 'order' in answer ? ok(futuresOrderJson(answer.order, this.stream.cumQuote(answer.order))) : answer;
+  }
+
+  /** Spot PUT /api/v3/order/amend/keepPriority: a smaller quantity, same price, same queue place (a `REPLACED` event). */
+  amendKeepPriority(server: SimVenueServer, p: URLSearchParams): HttpAnswer {
+    const found = this.lookup(server, p);
+    if ('answer' in found) return found.answer;
+    const qty = p.get('newQty');
+    if (!qty) return missing('newQty');
+    if (!DECIMAL.test(qty)) return binanceError(400, -1100, "Illegal characters found in parameter 'newQty'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'.");
+    const o = this.engine.order(this.creds.account, found.symbol, found.id);
+    if (!o) return binanceError(400, -2013, 'Order does not exist.');
+    const renamed = p.get('newClientOrderId');
+    if (renamed !== null && renamed !== o.clientOrderId) return binanceError(400, -1014, 'Unsupported order combination.');
+    if (cmp(dec(qty), ZERO) <= 0 || cmp(dec(qty), dec(o.qty)) >= 0) {
+      return binanceError(400, -2038, 'Order amend (quantity increase) is not supported.');
+    }
+    const answer = this.amend(server, found, { qty });
+    return 'order' in answer ? ok(spotAmended(answer.order, o.clientOrderId, this.stream.cumQuote(answer.order), server.now(), this.executionNo++)) : answer;
+  }
+
+  /**
+   * GET /fapi/v1/userTrades and /api/v3/myTrades of one order, oldest first. The venue also lists a
+   * symbol's trades by time without `orderId`; the engine keeps fills per order only, so here
+   * `orderId` is required.
+   */
+  trades(server: SimVenueServer, p: URLSearchParams): HttpAnswer {
+    const symbol = p.get('symbol');
+    if (!symbol) return missing('symbol');
+    if (!server.instruments.some((i) => i.symbol === symbol)) return binanceError(400, -1121, 'Invalid symbol.');
+    const orderId = p.get('orderId');
+    if (!orderId) return missing('orderId');
+    const fills = this.engine.fills(this.creds.account, symbol, { orderId });
+    return ok(fills.map((f) => (this.market.futures ? futuresUserTrade(f, this.stream.realizedOf(f.tradeId)) : spotMyTrade(f))));
+  }
+
+  /** Runs an engine amend, reporting the amended order before the fills it causes; the answer on a reject. */
+  private amend(server: SimVenueServer, found: { symbol: string; id: { orderId?: string; clientOrderId?: string } }, change: { qty?: string; price?: string }): { order: SimOrder } | HttpAnswer {
+    const { result, events } = this.stream.capture(() => this.engine.amend(this.creds.account, found.symbol, found.id, change));
+    if ('reject' in result) {
+      this.stream.replay(events);
+      const code = result.reject.code;
+      if (code === 'ORDER_NOT_FOUND' || code === 'ORDER_CLOSED') return binanceError(400, -2013, 'Order does not exist.');
+      const inst = server.instruments.find((i) => i.symbol === found.symbol);
+      return binanceError(400, ...(this.market.rejects[code]?.(inst?.minNotional ?? '5') ?? [-2010, result.reject.message]));
+    }
+    const first = events.find((e) => e.kind === 'order');
+    this.stream.amended(first?.kind === 'order' ? first.order : result.order);
+    this.stream.replay(events);
+    return { order: result.order };
   }
 
   private json(o: SimOrder): Record<string, unknown> {

@@ -5,7 +5,8 @@
  * SUBSCRIBE to it), and on spot the WebSocket API subscription (`/ws-api/v3`,
  * `userDataStream.subscribe.signature`, events wrapped as {"subscriptionId", "event"}).
  *
- * Events: NEW / TRADE / CANCELED / EXPIRED order events (ORDER_TRADE_UPDATE with a TRADE_LITE
+ * Events: NEW / TRADE / CANCELED / EXPIRED order events (and AMENDMENT on USD-M, REPLACED on
+ * spot, for an amended order) (ORDER_TRADE_UPDATE with a TRADE_LITE
  * ahead of each fill on USD-M, executionReport on spot), and per engine step one ACCOUNT_UPDATE
  * (USD-M: wallet balances that changed and positions) or outboundAccountPosition (spot). Private
  * faults act on the fill events (TRADE_LITE and TRADE together):
@@ -53,6 +54,7 @@ export class BinanceUserStream {
   private readonly totals = new Map<string, string>();
   private readonly held = new Map<string, Held>();
   private readonly cancelIds = new Map<string, string>();
+  private readonly realizedBy = new Map<string, Dec>();
   private captured: SimAccountEvent[] | undefined;
   private readonly pendingBalances = new Map<string, SimBalance>();
   private readonly pendingPositions = new Map<string, SimPosition>();
@@ -210,6 +212,16 @@ export class BinanceUserStream {
     if (orderId !== '') this.cancelIds.set(orderId, cancelId);
   }
 
+  /** Reports an amended order: ORDER_TRADE_UPDATE `x: AMENDMENT` on USD-M, executionReport `x: REPLACED` on spot. */
+  amended(o: SimOrder): void {
+    this.emit(this.orderEvent(o, { x: this.opts.futures ? 'AMENDMENT' : 'REPLACED' }));
+  }
+
+  /** Returns the PnL a USD-M fill realised as the stream booked it (userTrades `realizedPnl`). */
+  realizedOf(tradeId: string): Dec {
+    return this.realizedBy.get(tradeId) ?? ZERO;
+  }
+
   /** Returns Σ price × qty of the order's fills as the stream saw them (cumQuote, cummulativeQuoteQty). */
   cumQuote(o: SimOrder): Dec {
     return this.quote.get(o.orderId) ?? (o.avgPrice ? mul(dec(o.avgPrice), dec(o.filledQty)) : ZERO);
@@ -273,8 +285,11 @@ export class BinanceUserStream {
     const q = add(this.quote.get(f.orderId) ?? ZERO, mul(dec(f.price), dec(f.qty)));
     this.quote.set(f.orderId, q);
     const now = this.server?.now() ?? 0;
+    const realized = this.realized(f);
+    if (this.opts.futures) this.realizedBy.set(f.tradeId, realized);
+    if (this.realizedBy.size > 20_000) this.realizedBy.delete(this.realizedBy.keys().next().value!);
     const events = this.opts.futures
-      ? [tradeLite(f, now), orderTradeUpdate(order, { x: 'TRADE', fill: f, realized: this.realized(f) }, now)]
+      ? [tradeLite(f, now), orderTradeUpdate(order, { x: 'TRADE', fill: f, realized }, now)]
       : [executionReport(order, { x: 'TRADE', fill: f }, q, now, this.eventNo++)];
     const server = this.server;
     const open = order.status === 'new' || order.status === 'partially_filled';

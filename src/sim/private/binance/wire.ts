@@ -105,7 +105,8 @@ export function spotPlaced(o: SimOrder, cumQuote: Dec, fills: readonly SimFill[]
 
 /** What one user-data order event reports: the execution type and, for TRADE, the fill and its realised PnL. */
 export interface Execution {
-  readonly x: 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED';
+  /** AMENDMENT: a USD-M modify (PUT /fapi/v1/order); REPLACED: a spot amend keeping priority. */
+  readonly x: 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED' | 'AMENDMENT' | 'REPLACED';
   readonly fill?: SimFill;
   readonly realized?: Dec;
 }
@@ -202,6 +203,72 @@ export function executionReport(o: SimOrder, ex: Execution, cumQuote: Dec, now: 
     Q: '0.00000000',
     ...(working ? { W: o.createdAt } : {}),
     V: 'EXPIRE_MAKER',
+  };
+}
+
+/** Returns a GET /fapi/v1/userTrades row of a fill (`realized`: the PnL it realised). */
+export function futuresUserTrade(f: SimFill, realized: Dec): Record<string, unknown> {
+  return {
+    buyer: f.side === 'buy',
+    commission: f.fee,
+    commissionAsset: f.feeAsset,
+    id: num(f.tradeId),
+    maker: f.liquidity === 'maker',
+    orderId: num(f.orderId),
+    price: f.price,
+    qty: f.qty,
+    quoteQty: decText(mul(dec(f.price), dec(f.qty))),
+    realizedPnl: decText(realized),
+    side: f.side.toUpperCase(),
+    positionSide: 'BOTH',
+    symbol: f.symbol,
+    time: f.ts,
+  };
+}
+
+/** Returns a GET /api/v3/myTrades row of a fill. */
+export function spotMyTrade(f: SimFill): Record<string, unknown> {
+  return {
+    symbol: f.symbol,
+    id: num(f.tradeId),
+    orderId: num(f.orderId),
+    orderListId: -1,
+    price: p8(f.price),
+    qty: p8(f.qty),
+    quoteQty: p8(decText(mul(dec(f.price), dec(f.qty)))),
+    commission: p8(f.fee),
+    commissionAsset: f.feeAsset,
+    time: f.ts,
+    isBuyer: f.side === 'buy',
+    isMaker: f.liquidity === 'maker',
+    isBestMatch: true,
+  };
+}
+
+/** Returns the PUT /api/v3/order/amend/keepPriority answer for an amended order. */
+export function spotAmended(o: SimOrder, origClientOrderId: string, cumQuote: Dec, now: number, executionId: number): Record<string, unknown> {
+  return {
+    transactTime: now,
+    executionId,
+    amendedOrder: {
+      symbol: o.symbol,
+      orderId: num(o.orderId),
+      orderListId: -1,
+      origClientOrderId,
+      clientOrderId: o.clientOrderId,
+      price: p8(o.price ?? '0'),
+      qty: p8(o.qty),
+      executedQty: p8(o.filledQty),
+      preventedQty: '0.00000000',
+      quoteOrderQty: '0.00000000',
+      cumulativeQuoteQty: p8(decText(cumQuote)),
+      status: STATUS[o.status],
+      timeInForce: spotTif(o),
+      type: spotType(o),
+      side: o.side.toUpperCase(),
+      workingTime: o.createdAt,
+      selfTradePreventionMode: 'NONE',
+    },
   };
 }
 

@@ -10,7 +10,7 @@
  *   sub-account rate limit 1000 / 2 s for new and amended orders)
  * - https://www.okx.com/docs-v5/en/#order-book-trading-trade (place order 60/2s UID+instId;
  *   batch orders 300/2s UID+instId; cancel order 60/2s; cancel batch 300/2s; amend 60/2s;
- *   order details 60/2s; pending orders 60/2s UID)
+ *   order details 60/2s; pending orders 60/2s UID; transaction details (last 3 days) 60/2s UID)
  * - https://www.okx.com/docs-v5/en/#trading-account-rest-api (balance 10/2s; positions 10/2s;
  *   trade fee 5/2s)
  * - https://www.okx.com/docs-v5/en/#order-book-trading-market-data (books 40/2s IP;
@@ -33,6 +33,7 @@ export const OKX_RATE_LIMITS: VenueRateLimits = {
     { id: 'trade.cancel-batch-orders', limit: 300, windowMs: W, kind: 'sliding', perScope: true },
     { id: 'trade.order-get', limit: 60, windowMs: W, kind: 'sliding', perScope: true },
     { id: 'trade.orders-pending', limit: 60, windowMs: W, kind: 'sliding' },
+    { id: 'trade.fills', limit: 60, windowMs: W, kind: 'sliding' },
     { id: 'account.balance', limit: 10, windowMs: W, kind: 'sliding' },
     { id: 'account.positions', limit: 10, windowMs: W, kind: 'sliding' },
     { id: 'account.trade-fee', limit: 5, windowMs: W, kind: 'sliding' },
@@ -50,6 +51,7 @@ export const OKX_RATE_LIMITS: VenueRateLimits = {
     cancelBatchOrders: { costs: { 'trade.cancel-batch-orders': 1 }, priority: 'cancel' },
     queryOrder: { costs: { 'trade.order-get': 1 } },
     openOrders: { costs: { 'trade.orders-pending': 1 } },
+    fills: { costs: { 'trade.fills': 1 } },
     balance: { costs: { 'account.balance': 1 } },
     positions: { costs: { 'account.positions': 1 } },
     tradeFee: { costs: { 'account.trade-fee': 1 } },

@@ -250,6 +250,56 @@ describe('okx private side', () => {
     ws.close();
   });
 
+  it('amends an order (newPx, newSz) with the orders-channel confirmation, and refuses amends with 51500 / 51503 / 51509 / 51510', async () => {
+    const { ws, frames } = await privateSocket([{ channel: 'orders', instType: 'SWAP' }]);
+    const amend = (body: Json) => call('POST', '/api/v5/trade/amend-order', body);
+    await call('POST', '/api/v5/trade/order', { instId: 'BTC-USDT-SWAP', tdMode: 'cross', clOrdId: 'am1', side: 'buy', ordType: 'limit', px: '29000', sz: '2' });
+    const ok = await amend({ instId: 'BTC-USDT-SWAP', clOrdId: 'am1', newSz: '3', newPx: '29500.5', reqId: 'r1' });
+    expect(ok.json).toMatchObject({ code: '0', data: [{ clOrdId: 'am1', reqId: 'r1', sCode: '0' }] });
+    await until('amend push', () => orders(frames).some((o) => o.clOrdId === 'am1' && o.amendResult === '0'));
+    expect(orders(frames).filter((o) => o.clOrdId === 'am1').at(-1)).toMatchObject({ state: 'live', px: '29500.5', sz: '3', amendResult: '0', amendSource: '1' });
+    const got = await call('GET', '/api/v5/trade/order?clOrdId=am1&instId=BTC-USDT-SWAP');
+    expect(got.json.data[0]).toMatchObject({ px: '29500.5', sz: '3', state: 'live' });
+
+    expect((await amend({ instId: 'BTC-USDT-SWAP', clOrdId: 'am1' })).json).toMatchObject({ code: '1', data: [{ sCode: '51500' }] });
+    expect((await amend({ instId: 'BTC-USDT-SWAP', ordId: '987654321', newPx: '1' })).json.data[0].sCode).toBe('51503');
+    await call('POST', '/api/v5/trade/cancel-order', { instId: 'BTC-USDT-SWAP', clOrdId: 'am1' });
+    expect((await amend({ instId: 'BTC-USDT-SWAP', clOrdId: 'am1', newPx: '29400' })).json.data[0].sCode).toBe('51509');
+
+    // An amend that crosses takes: the amend's confirmation comes before the fill it caused.
+    await call('POST', '/api/v5/trade/order', { instId: 'BTC-USDT-SWAP', tdMode: 'cross', clOrdId: 'am2', side: 'buy', ordType: 'limit', px: '29000', sz: '1' });
+    await amend({ instId: 'BTC-USDT-SWAP', clOrdId: 'am2', newPx: '30000.0' });
+    await until('amend fill', () => orders(frames).some((o) => o.clOrdId === 'am2' && o.state === 'filled'));
+    expect(orders(frames).filter((o) => o.clOrdId === 'am2').map((o) => [o.state, o.amendResult])).toEqual([['live', ''], ['live', '0'], ['filled', '']]);
+    expect((await amend({ instId: 'BTC-USDT-SWAP', clOrdId: 'am2', newPx: '29000' })).json.data[0].sCode).toBe('51510');
+    await call('POST', '/api/v5/trade/order', { instId: 'BTC-USDT-SWAP', tdMode: 'cross', side: 'sell', ordType: 'market', sz: '1', reduceOnly: true });
+    ws.close();
+  });
+
+  it("lists an order's fills on /api/v5/trade/fills (newest first, OKX's fee sign) and pages pending orders by `after`", async () => {
+    const { ws, frames } = await privateSocket([{ channel: 'orders', instType: 'ANY' }]);
+    const placed = await call('POST', '/api/v5/trade/order', { instId: 'BTC-USDT-SWAP', tdMode: 'cross', clOrdId: 'fl1', side: 'buy', ordType: 'market', sz: '6' });
+    const ordId = placed.json.data[0].ordId as string;
+    await until('fill pushes', () => orders(frames).filter((o) => o.clOrdId === 'fl1' && o.tradeId !== '').length === 2);
+    const fills = await call('GET', `/api/v5/trade/fills?instType=SWAP&instId=BTC-USDT-SWAP&ordId=${ordId}`);
+    expect(fills.json.code).toBe('0');
+    expect(fills.json.data.map((f: Json) => [f.fillPx, f.fillSz, f.execType, f.clOrdId])).toEqual([['30000.3', '2', 'T', 'fl1'], ['30000', '4', 'T', 'fl1']]);
+    expect(fills.json.data[1]).toMatchObject({ ordId, instType: 'SWAP', side: 'buy', posSide: 'net', feeCcy: 'USDT', fee: '-0.6' });
+    const pushed = orders(frames).filter((o) => o.clOrdId === 'fl1' && o.tradeId !== '').map((o) => o.tradeId);
+    expect(fills.json.data.map((f: Json) => f.tradeId).reverse()).toEqual(pushed);
+    expect((await call('GET', '/api/v5/trade/fills?instType=SPOT&ordId=' + ordId)).json.data).toEqual([]);
+    await call('POST', '/api/v5/trade/order', { instId: 'BTC-USDT-SWAP', tdMode: 'cross', side: 'sell', ordType: 'market', sz: '6', reduceOnly: true });
+
+    for (const id of ['pg1', 'pg2', 'pg3']) await call('POST', '/api/v5/trade/order', { instId: 'BTC-USDT', tdMode: 'cash', clOrdId: id, side: 'buy', ordType: 'limit', px: '20000', sz: '0.001' });
+    const page1 = await call('GET', '/api/v5/trade/orders-pending?instId=BTC-USDT&limit=2');
+    expect(page1.json.data.map((o: Json) => o.clOrdId)).toEqual(['pg3', 'pg2']);
+    const page2 = await call('GET', `/api/v5/trade/orders-pending?instId=BTC-USDT&limit=2&after=${page1.json.data[1].ordId}`);
+    expect(page2.json.data.map((o: Json) => o.clOrdId)).toEqual(['pg1']);
+    expect((await call('GET', '/api/v5/trade/orders-pending?limit=101')).json.code).toBe('51000');
+    for (const id of ['pg1', 'pg2', 'pg3']) await call('POST', '/api/v5/trade/cancel-order', { instId: 'BTC-USDT', clOrdId: id });
+    ws.close();
+  });
+
   it('spends a quote-sized SPOT market buy (tgtCcy quote_ccy, the default) down the asks', async () => {
     const placed = await call('POST', '/api/v5/trade/order', { instId: 'BTC-USDT', tdMode: 'cash', side: 'buy', ordType: 'market', sz: '300' });
     const got = await call('GET', `/api/v5/trade/order?ordId=${placed.json.data[0].ordId}&instId=BTC-USDT`);

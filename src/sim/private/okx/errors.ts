@@ -90,6 +90,31 @@ export function okxOrderFailure(code: SimRejectCode, ctx: RejectContext): OkxOrd
   }
 }
 
+/**
+ * Returns the OKX per-order failure of a refused amend-order. `closed` says how the order ended
+ * when the engine calls it closed or unknown: OKX tells a canceled order (51509) from a
+ * completed one (51510) and from one that never existed (51503).
+ */
+export function okxAmendFailure(code: SimRejectCode, ctx: RejectContext, closed: 'filled' | 'canceled' | undefined): OkxOrderFailure {
+  switch (code) {
+    case 'ORDER_NOT_FOUND':
+    case 'ORDER_CLOSED':
+      if (closed === 'filled') return { sCode: '51510', sMsg: 'Modification failed as the order has been completed.' };
+      if (closed === 'canceled') return { sCode: '51509', sMsg: 'Modification failed as the order has been canceled.' };
+      return { sCode: '51503', sMsg: 'Order modification failed as the order does not exist.' };
+    case 'INSUFFICIENT_BALANCE':
+      return { sCode: '51502', sMsg: 'Order modification failed for insufficient margin.' };
+    case 'POST_ONLY_WOULD_TAKE':
+      return { sCode: '51511', sMsg: 'Operation failed as the order price did not meet the requirement for Post Only.' };
+    case 'BAD_QTY':
+      return { sCode: '51000', sMsg: 'Parameter newSz error' };
+    case 'BAD_PRICE':
+      return { sCode: '51000', sMsg: 'Parameter newPx error' };
+    default:
+      return okxOrderFailure(code, ctx);
+  }
+}
+
 /** The `cancelSource` codes and reasons of the orders channel this side produces. */
 export const OKX_CANCEL_SOURCE: Readonly<Record<string, string>> = {
   '0': 'Order canceled by system',

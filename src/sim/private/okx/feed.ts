@@ -14,6 +14,8 @@
  *
  * Engine events of one call are buffered and flushed in a microtask so a taker's fills always
  * precede its terminal update (IOC remainder canceled) whatever order the engine emits them in.
+ * An amend (see `amended`) is reported as its own update, ahead of any fill it caused, whatever
+ * the order's state: the venue confirms every successful amend on the orders channel.
  */
 import type { Clock } from '../../../core/clock.ts';
 import { add, decText, div, mul, parseDec, cmp, ZERO, type Dec } from '../../matching/decimal.ts';
@@ -28,6 +30,8 @@ export interface OrderPush {
   readonly fill?: SimFill;
   /** A fill-after-cancel replay or phantom. */
   readonly late?: boolean;
+  /** The update that confirms a successful amend. */
+  readonly amended?: boolean;
 }
 
 /** Where a venue's private stream takes the feed's events. */
@@ -52,7 +56,7 @@ interface Cursor {
 }
 
 type Queued =
-  | { rank: number; kind: 'order'; order: SimOrder }
+  | { rank: number; kind: 'order'; order: SimOrder; amended?: boolean }
   | { rank: number; kind: 'fill'; fill: SimFill }
   | { rank: number; kind: 'position'; position: SimPosition }
   | { rank: number; kind: 'balance'; balance: SimBalance }
@@ -66,6 +70,7 @@ export class AccountFeed {
   private scheduled = false;
   private readonly cursors = new Map<string, Cursor>();
   private nextPhantom = 1;
+  private readonly amends = new Set<string>();
 
   constructor(
     private readonly engine: SimExchange,
@@ -83,6 +88,11 @@ export class AccountFeed {
   /** Queues an order update the engine did not emit (an order the venue accepted then canceled itself). */
   pushOrder(order: SimOrder): void {
     this.enqueue({ rank: 2, kind: 'order', order });
+  }
+
+  /** Marks the engine's next update of this order (emitted by the amend just made) as the amend's confirmation. */
+  amended(orderId: string): void {
+    this.amends.add(orderId);
   }
 
   /** Queues the fill-after-cancel update for an order just canceled (see the file comment). */
@@ -111,10 +121,13 @@ export class AccountFeed {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
+    for (const q of batch) {
+      if (q.kind === 'order' && this.amends.delete(q.order.orderId)) Object.assign(q, { rank: 0, amended: true });
+    }
     // Array.prototype.sort is stable: within a rank the engine's order is kept.
     batch.sort((a, b) => a.rank - b.rank);
     for (const q of batch) {
-      if (q.kind === 'order') this.onOrder(q.order);
+      if (q.kind === 'order') this.onOrder(q.order, q.amended ?? false);
       else if (q.kind === 'fill') this.onFill(q.fill);
       else if (q.kind === 'position') this.sink.position(q.position);
       else if (q.kind === 'balance') this.sink.balance(q.balance);
@@ -128,9 +141,10 @@ export class AccountFeed {
     return c;
   }
 
-  private onOrder(order: SimOrder): void {
+  private onOrder(order: SimOrder, amended: boolean): void {
     const c = this.cursor(order.orderId);
     c.order = order;
+    if (amended) return this.sink.order({ order, amended });
     // Fill-driven states are reported by the fills themselves (with the fill's fields).
     if (FILLING.has(order.status)) return;
     if (order.status === 'new' && c.filled.v > 0n) return;

@@ -49,6 +49,11 @@ export class OrderLedger<M> {
     return this.entries.get(orderId);
   }
 
+  /** Returns the ids and entries of every order this side placed, oldest first. */
+  known(): IterableIterator<[string, LedgerEntry<M>]> {
+    return this.entries.entries();
+  }
+
   /** Returns the order id a client order id names (the latest order that used it). */
   idOf(clientOrderId: string): string | undefined {
     return this.byClient.get(clientOrderId);

@@ -1,6 +1,6 @@
 /**
- * OKX v5 private REST over the matching engine: place, cancel and query orders, open orders,
- * balance, positions and fee rates, with the docs' rate limits (per API key; place, cancel and
+ * OKX v5 private REST over the matching engine: place, cancel, amend and query orders, open orders
+ * (paged by `after` ordId, `limit` up to 100), an order's fills, balance, positions and fee rates, with the docs' rate limits (per API key; place, cancel and
  * order queries per key and instrument) and the venue's answers for refused orders. A post-only
  * order that would take and a FOK that cannot fill are accepted and then canceled by OKX (state
  * `canceled`, cancelSource 31 / 13), not refused, so they answer `sCode` "0" with an order id.
@@ -11,11 +11,11 @@ import type { SimExchange, SimOrder, SimOrderRequest, SimTimeInForce } from '../
 import type { HttpAnswer, SimHttpRequest, SimVenueServer } from '../../protocolServer.ts';
 import type { SimCredentials } from '../credentials.ts';
 import type { Budget, RateBudgets } from './budget.ts';
-import { OKX_REQUEST, okxOrderFailure, type OkxError, type OkxOrderFailure } from './errors.ts';
+import { OKX_REQUEST, okxAmendFailure, okxOrderFailure, type OkxError, type OkxOrderFailure } from './errors.ts';
 import type { AccountFeed } from './feed.ts';
 import type { OrderLedger } from './ledger.ts';
 import { baseForQuote } from './quote.ts';
-import { okxAccountRow, okxBalanceDetail, okxFeeRow, okxOrderRow, okxPositionRow, type OkxOrderMeta } from './rows.ts';
+import { okxAccountRow, okxBalanceDetail, okxFeeRow, okxFillRow, okxOrderRow, okxPositionRow, type OkxOrderMeta } from './rows.ts';
 
 export interface OkxRestContext {
   readonly engine: SimExchange;
@@ -49,6 +49,8 @@ const TWO_S = 2000;
 export const OKX_ROUTES: Readonly<Record<string, Route>> = {
   'POST /api/v5/trade/order': { budget: { limit: 60, windowMs: TWO_S }, perInstrument: true, handle: placeOrder },
   'POST /api/v5/trade/cancel-order': { budget: { limit: 60, windowMs: TWO_S }, perInstrument: true, handle: cancelOrder },
+  'POST /api/v5/trade/amend-order': { budget: { limit: 60, windowMs: TWO_S }, perInstrument: true, handle: amendOrder },
+  'GET /api/v5/trade/fills': { budget: { limit: 60, windowMs: TWO_S }, perInstrument: false, handle: orderFills },
   'GET /api/v5/trade/order': { budget: { limit: 60, windowMs: TWO_S }, perInstrument: true, handle: getOrder },
   'GET /api/v5/trade/orders-pending': { budget: { limit: 60, windowMs: TWO_S }, perInstrument: false, handle: pendingOrders },
   'GET /api/v5/account/balance': { budget: { limit: 10, windowMs: TWO_S }, perInstrument: false, handle: balance },
@@ -264,15 +266,84 @@ function getOrder(ctx: OkxRestContext, req: SimHttpRequest): HttpAnswer {
   return ok(ctx, [rowOf(ctx, o, spec)]);
 }
 
+/** Returns the `limit` query parameter (1–100, default 100), or the error for a bad one. */
+function pageLimit(req: SimHttpRequest): number | OkxError {
+  const text = req.query.get('limit') || '100';
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 1 && n <= 100 ? n : OKX_REQUEST.param('limit');
+}
+
 function pendingOrders(ctx: OkxRestContext, req: SimHttpRequest): HttpAnswer {
   const instType = req.query.get('instType') || undefined;
   const instId = req.query.get('instId') || undefined;
+  const limit = pageLimit(req);
+  if (isError(limit)) return answer(limit);
   const orders = ctx.engine
     .openOrders(ctx.creds.account, instId)
     .map((o) => ({ o, spec: specOf(ctx, o.symbol) }))
     .filter(({ spec }) => instType === undefined || (spec?.kind === 'perp' ? 'SWAP' : 'SPOT') === instType)
-    .sort((a, b) => b.o.createdAt - a.o.createdAt);
-  return ok(ctx, orders.map(({ o, spec }) => rowOf(ctx, o, spec)));
+    .sort((a, b) => b.o.createdAt - a.o.createdAt || Number(BigInt(b.o.orderId) - BigInt(a.o.orderId)));
+  // `after`: records older than this ordId (the list is newest first).
+  const after = req.query.get('after') || undefined;
+  const from = after === undefined ? 0 : orders.findIndex(({ o }) => o.orderId === after) + 1;
+  return ok(ctx, orders.slice(from, from + limit).map(({ o, spec }) => rowOf(ctx, o, spec)));
+}
+
+/**
+ * Amends an open order's total size (`newSz`, above what has filled) and/or price (`newPx`).
+ * The answer acks ids only; the amended state comes on the orders channel (amendResult "0").
+ */
+function amendOrder(ctx: OkxRestContext, req: SimHttpRequest): HttpAnswer {
+  const b = jsonBody(req);
+  if (isError(b)) return answer(b);
+  const instId = str(b.instId);
+  if (instId === undefined) return answer(OKX_REQUEST.empty('instId'));
+  const spec = specOf(ctx, instId);
+  if (!spec) return answer(OKX_REQUEST.unknownInstrument);
+  const ordId = str(b.ordId);
+  const clOrdId = str(b.clOrdId);
+  if (ordId === undefined && clOrdId === undefined) return answer(OKX_REQUEST.either('ordId', 'clOrdId'));
+  const ids = { ordId: ordId ?? '', clOrdId: clOrdId ?? '' };
+  const newSz = str(b.newSz);
+  const newPx = str(b.newPx);
+  if (newSz === undefined && newPx === undefined) return failed(ctx, { sCode: '51500', sMsg: 'Either order price or amount is required' }, ids);
+  if (newSz !== undefined && !DECIMAL.test(newSz)) return answer(OKX_REQUEST.param('newSz'));
+  if (newPx !== undefined && !DECIMAL.test(newPx)) return answer(OKX_REQUEST.param('newPx'));
+  const id = ordId !== undefined ? { orderId: ordId } : { clientOrderId: clOrdId! };
+  const res = ctx.engine.amend(ctx.creds.account, instId, id, { ...(newSz !== undefined ? { qty: newSz } : {}), ...(newPx !== undefined ? { price: newPx } : {}) });
+  if ('reject' in res) {
+    const known = ctx.ledger.find(id, instId);
+    const closed = known?.status === 'filled' ? 'filled' : known ? 'canceled' : undefined;
+    return failed(ctx, okxAmendFailure(res.reject.code, rejectCtx(ctx, spec, known?.side ?? 'buy'), closed), ids);
+  }
+  const o = res.order;
+  ctx.feed.amended(o.orderId);
+  const clientGiven = ctx.ledger.entry(o.orderId)?.clientGiven ?? true;
+  const reqId = str(b.reqId) ?? '';
+  return ok(ctx, [{ clOrdId: clientGiven ? o.clientOrderId : '', ordId: o.orderId, reqId, sCode: '0', sMsg: '', ts: String(ctx.now) }], true);
+}
+
+const INST_TYPES = new Set(['SPOT', 'MARGIN', 'SWAP', 'FUTURES', 'OPTION']);
+
+/** The last 3 days' fills (all of the engine's), newest first: of one order (`ordId`) or of every order this side placed. */
+function orderFills(ctx: OkxRestContext, req: SimHttpRequest): HttpAnswer {
+  const instType = req.query.get('instType') || undefined;
+  if (instType !== undefined && !INST_TYPES.has(instType)) return answer(OKX_REQUEST.param('instType'));
+  const instId = req.query.get('instId') || undefined;
+  const ordId = req.query.get('ordId') || undefined;
+  const limit = pageLimit(req);
+  if (isError(limit)) return answer(limit);
+  const orders = ordId !== undefined ? [[ordId, ctx.ledger.entry(ordId)] as const] : [...ctx.ledger.known()];
+  const rows = orders.flatMap(([orderId, entry]) => {
+    const symbol = entry?.symbol ?? instId;
+    if (symbol === undefined || (instId !== undefined && symbol !== instId)) return [];
+    const spec = specOf(ctx, symbol);
+    if (instType !== undefined && (spec?.kind === 'perp' ? 'SWAP' : 'SPOT') !== instType) return [];
+    return ctx.engine.fills(ctx.creds.account, symbol, { orderId }).map((f) => okxFillRow(f, spec, entry?.clientGiven ?? true));
+  });
+  // Each order's fills come oldest first: reversed, then a stable sort by time, they are newest first.
+  rows.reverse().sort((a, b) => Number(b.ts) - Number(a.ts));
+  return ok(ctx, rows.slice(0, limit));
 }
 
 function balance(ctx: OkxRestContext, req: SimHttpRequest): HttpAnswer {

@@ -25,6 +25,8 @@ export interface OkxOrderContext {
   readonly clientGiven: boolean;
   readonly userCanceled: boolean;
   readonly lever: string;
+  /** An orders push confirming a successful amend (amendResult "0", amendSource "1": by the user). */
+  readonly amended?: boolean;
 }
 
 /** Returns a decimal as OKX writes it, without trailing zeros ("2.00" → "2"); "" stays "". */
@@ -131,8 +133,8 @@ export function okxOrderRow(o: SimOrder, ctx: OkxOrderContext, fill?: SimFill, w
   if (ws) {
     const notional = fill ? decText(mul(parseDec(fill.qty) ?? ZERO, mul(parseDec(fill.price) ?? ZERO, parseDec(ctx.spec?.contractSize ?? '1') ?? ZERO))) : '';
     Object.assign(row, {
-      amendResult: '',
-      amendSource: '',
+      amendResult: ctx.amended ? '0' : '',
+      amendSource: ctx.amended ? '1' : '',
       code: '0',
       fillFee: fill ? okxFee(fill.fee) : '0',
       fillFeeCcy: fill ? feeCcy : '',
@@ -146,6 +148,41 @@ export function okxOrderRow(o: SimOrder, ctx: OkxOrderContext, fill?: SimFill, w
     });
   }
   return row;
+}
+
+/**
+ * Returns a `/api/v5/trade/fills` row. The engine keeps no account bills, so `billId` (the paging
+ * cursor of this endpoint) is the trade id.
+ */
+export function okxFillRow(f: SimFill, spec: InstrumentSpec | undefined, clientGiven: boolean): Record<string, unknown> {
+  const perp = spec?.kind === 'perp';
+  return {
+    billId: f.tradeId,
+    clOrdId: clientGiven ? f.clientOrderId : '',
+    execType: f.liquidity === 'maker' ? 'M' : 'T',
+    fee: okxFee(f.fee),
+    feeCcy: f.feeAsset || (spec?.quote ?? ''),
+    feeRate: '',
+    fillFwdPx: '',
+    fillIdxPx: '',
+    fillMarkPx: '',
+    fillMarkVol: '',
+    fillPnl: '0',
+    fillPx: okxNum(f.price),
+    fillPxUsd: '',
+    fillPxVol: '',
+    fillSz: okxNum(f.qty),
+    fillTime: String(f.ts),
+    instId: f.symbol,
+    instType: perp ? 'SWAP' : 'SPOT',
+    ordId: f.orderId,
+    posSide: perp ? 'net' : '',
+    side: f.side,
+    subType: f.side === 'buy' ? '1' : '2',
+    tag: '',
+    tradeId: f.tradeId,
+    ts: String(f.ts),
+  };
 }
 
 /** Returns a SWAP position row (net mode, cross margin). */

@@ -156,7 +156,8 @@ export class OkxPrivateStream implements FeedSink {
     const instType = this.instType(o.symbol);
     const entry = this.deps.ledger.entry(o.orderId);
     const lever = this.deps.engine.positions(this.deps.creds.account).find((p) => p.symbol === o.symbol)?.leverage ?? this.deps.leverage;
-    const row = okxOrderRow(o, { spec, meta: entry?.meta, clientGiven: entry?.clientGiven ?? true, userCanceled: entry?.userCanceled ?? false, lever: String(lever) }, push.fill, true);
+    const ctx = { spec, meta: entry?.meta, clientGiven: entry?.clientGiven ?? true, userCanceled: entry?.userCanceled ?? false, lever: String(lever), amended: push.amended ?? false };
+    const row = okxOrderRow(o, ctx, push.fill, true);
     const frame = (sub: OkxSub): string => JSON.stringify({ arg: this.arg(sub), data: [row] });
     this.conns.each('orders', (conn, sub) => {
       if (sub.instType !== 'ANY' && sub.instType !== instType) return;

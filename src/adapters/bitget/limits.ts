@@ -10,6 +10,10 @@
  * - https://www.bitget.com/api-doc/contract/position/get-all-position (5/1s per UID)
  * - https://www.bitget.com/api-doc/contract/account/Get-Account-List (10/1s per UID)
  * - https://www.bitget.com/api-doc/contract/market/Get-Merge-Depth (20/1s per IP)
+ * - https://www.bitget.com/api-doc/contract/trade/Get-Order-Fills (10/1s per UID)
+ * - https://www.bitget.com/api-doc/spot/trade/Place-Order (10/1s per UID; cancel 10/1s; orderInfo
+ *   20/1s; unfilled-orders 20/1s; fills 10/1s), spot/account/Get-Account-Assets (10/1s)
+ * - https://www.bitget.com/api-doc/common/public/Get-Trade-Rate (10/1s per UID)
  */
 import type { VenueRateLimits } from '../../execution/rateLimiter.ts';
 
@@ -29,6 +33,14 @@ export const BITGET_RATE_LIMITS: VenueRateLimits = {
     { id: 'mix.orders-pending', limit: 10, windowMs: S, kind: 'sliding' },
     { id: 'mix.all-position', limit: 5, windowMs: S, kind: 'sliding' },
     { id: 'mix.accounts', limit: 10, windowMs: S, kind: 'sliding' },
+    { id: 'mix.fills', limit: 10, windowMs: S, kind: 'sliding' },
+    { id: 'spot.place-order', limit: 10, windowMs: S, kind: 'sliding' },
+    { id: 'spot.cancel-order', limit: 10, windowMs: S, kind: 'sliding' },
+    { id: 'spot.orderInfo', limit: 20, windowMs: S, kind: 'sliding' },
+    { id: 'spot.unfilled-orders', limit: 20, windowMs: S, kind: 'sliding' },
+    { id: 'spot.fills', limit: 10, windowMs: S, kind: 'sliding' },
+    { id: 'spot.assets', limit: 10, windowMs: S, kind: 'sliding' },
+    { id: 'common.trade-rate', limit: 10, windowMs: S, kind: 'sliding' },
     { id: 'market.merge-depth', limit: 20, windowMs: S, kind: 'sliding' },
     { id: 'market.contracts', limit: 20, windowMs: S, kind: 'sliding' },
   ],
@@ -44,5 +56,13 @@ export const BITGET_RATE_LIMITS: VenueRateLimits = {
     openOrders: { costs: { ip: 1, 'mix.orders-pending': 1 } },
     positions: { costs: { ip: 1, 'mix.all-position': 1 } },
     accounts: { costs: { ip: 1, 'mix.accounts': 1 } },
+    fills: { costs: { ip: 1, 'mix.fills': 1 } },
+    spotOrder: { costs: { ip: 1, 'spot.place-order': 1 } },
+    spotCancelOrder: { costs: { ip: 1, 'spot.cancel-order': 1 }, priority: 'cancel' },
+    spotQueryOrder: { costs: { ip: 1, 'spot.orderInfo': 1 } },
+    spotOpenOrders: { costs: { ip: 1, 'spot.unfilled-orders': 1 } },
+    spotFills: { costs: { ip: 1, 'spot.fills': 1 } },
+    spotAssets: { costs: { ip: 1, 'spot.assets': 1 } },
+    feeRate: { costs: { ip: 1, 'common.trade-rate': 1 } },
   },
 };

@@ -176,6 +176,56 @@ describe('bitget private side', () => {
     expect((await call('POST', '/api/v2/spot/trade/cancel-order', { symbol: 'BTCUSDT', orderId: '424242' })).json.code).toBe('43001');
   });
 
+  it('futures modify-order: the same clientOid amends in place, a new one replaces the order; only live orders', async () => {
+    const modify = (body: Json) => call('POST', '/api/v2/mix/order/modify-order', { symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT', ...body });
+    const detail = async (clientOid: string) => (await call('GET', '/api/v2/mix/order/detail', `symbol=BTCUSDT&productType=USDT-FUTURES&clientOid=${clientOid}`)).json.data;
+    const placed = await mixPlace({ size: '0.002', price: '29000', side: 'buy', orderType: 'limit', force: 'gtc', clientOid: 'mod-1' });
+    const orderId = placed.json.data.orderId as string;
+    expect((await modify({ orderId, newSize: '0.003', newPrice: '29100' })).json).toMatchObject({ code: '40019', msg: 'Parameter newClientOid cannot be empty' });
+
+    expect((await modify({ clientOid: 'mod-1', newClientOid: 'mod-1', newSize: '0.003', newPrice: '29100' })).json).toMatchObject({ code: '00000', data: { orderId, clientOid: 'mod-1' } });
+    expect(await detail('mod-1')).toMatchObject({ orderId, state: 'live', size: '0.003', price: '29100' });
+
+    const moved = await modify({ orderId, newClientOid: 'mod-2', newSize: '0.003', newPrice: '29200' });
+    expect(moved.json).toMatchObject({ code: '00000', data: { clientOid: 'mod-2' } });
+    expect(moved.json.data.orderId).not.toBe(orderId);
+    expect(await detail('mod-1')).toMatchObject({ state: 'canceled' });
+    expect(await detail('mod-2')).toMatchObject({ state: 'live', size: '0.003', price: '29200', force: 'gtc' });
+    await call('POST', '/api/v2/mix/order/cancel-order', { symbol: 'BTCUSDT', productType: 'USDT-FUTURES', clientOid: 'mod-2' });
+    expect((await modify({ clientOid: 'mod-2', newClientOid: 'mod-2', newPrice: '29300' })).json.code).toBe('40768');
+
+    // Partly filled (0.004 of 0.006 taken at once): no longer modifiable.
+    await mixPlace({ size: '0.006', price: '30000.0', side: 'buy', orderType: 'limit', force: 'gtc', clientOid: 'mod-3' });
+    expect((await modify({ clientOid: 'mod-3', newClientOid: 'mod-3', newSize: '0.008', newPrice: '30000.0' })).json).toMatchObject({ code: '40401' });
+    await call('POST', '/api/v2/mix/order/cancel-order', { symbol: 'BTCUSDT', productType: 'USDT-FUTURES', clientOid: 'mod-3' });
+    await mixPlace({ size: '0.004', side: 'sell', orderType: 'market', reduceOnly: 'YES' });
+  });
+
+  it('lists an order\'s fills (futures fillList, spot list) and pushes them on the fill channel', async () => {
+    const { ws, frames } = await privateSocket([
+      { instType: 'USDT-FUTURES', channel: 'fill', instId: 'default' },
+      { instType: 'SPOT', channel: 'fill', instId: 'BTCUSDT' },
+    ]);
+    const mix = await mixPlace({ size: '0.005', price: '30000.3', side: 'buy', orderType: 'limit', force: 'gtc', clientOid: 'fills-1' });
+    const mixFills = await call('GET', '/api/v2/mix/order/fills', `productType=USDT-FUTURES&symbol=BTCUSDT&orderId=${mix.json.data.orderId}`);
+    const list = mixFills.json.data.fillList as Json[];
+    expect(list.map((f) => [f.price, f.baseVolume, f.tradeScope, f.feeDetail[0].totalFee])).toEqual([['30000.3', '0.001', 'taker', '-0.01800018'], ['30000', '0.004', 'taker', '-0.072']]);
+    expect(mixFills.json.data.endId).toBe(list[1]!.tradeId);
+    expect((await call('GET', '/api/v2/mix/order/fills', 'productType=USDT-FUTURES')).json.code).toBe('40019');
+
+    const spot = await spotPlace({ side: 'sell', orderType: 'limit', force: 'gtc', price: '29999.99', size: '0.002', clientOid: 'fills-2' });
+    const spotFills = await call('GET', '/api/v2/spot/trade/fills', `symbol=BTCUSDT&orderId=${spot.json.data.orderId}`);
+    expect(spotFills.json.data).toEqual([expect.objectContaining({ symbol: 'BTCUSDT', priceAvg: '29999.99', size: '0.002', amount: '59.99998', tradeScope: 'taker', feeDetail: expect.objectContaining({ feeCoin: 'USDT' }) })]);
+
+    await until('fill pushes', () => frames.filter((f) => f.arg?.channel === 'fill' && Array.isArray(f.data)).length === 3);
+    const pushes = frames.filter((f) => f.arg?.channel === 'fill' && Array.isArray(f.data)).map((f) => f.data[0]);
+    expect(pushes.map((f) => f.tradeId)).toEqual([list[1]!.tradeId, list[0]!.tradeId, spotFills.json.data[0].tradeId]);
+    expect(pushes[0]).toMatchObject({ symbol: 'BTCUSDT', clientOid: 'fills-1', orderType: 'limit', side: 'buy', price: '30000', baseVolume: '0.004', tradeScope: 'taker', posMode: 'one_way_mode' });
+    expect(pushes[2]).toMatchObject({ symbol: 'BTCUSDT', clientOid: 'fills-2', priceAvg: '29999.99', size: '0.002', feeDetail: [expect.objectContaining({ feeCoin: 'USDT' })] });
+    await mixPlace({ size: '0.005', side: 'sell', orderType: 'market', reduceOnly: 'YES' });
+    ws.close();
+  });
+
   it('answers authentication failures and throttles per key with 429', async () => {
     const q = 'coin=USDT';
     const path = '/api/v2/spot/account/assets';

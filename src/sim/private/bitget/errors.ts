@@ -32,6 +32,8 @@ export const BITGET_REQUEST = {
   notExist: (value: string) => e('40034', `Parameter ${value} does not exist`),
   badJson: e('40017', 'Parameter verification failed'),
   mixOrderNotFound: e('40109', 'The data of the order cannot be found, please confirm the order number'),
+  /** Modify-order of an order that is no longer `live` (partially filled): only new limit orders may be modified. */
+  notModifiable: e('40401', 'The operation cannot be performed'),
 } as const;
 
 export interface RejectContext {

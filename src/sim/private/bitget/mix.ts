@@ -1,13 +1,23 @@
 /**
  * Bitget v2 USDT-FUTURES private REST (one-way position mode, `USDT` margin): place-order,
- * cancel-order, detail, orders-pending, account/accounts and position/all-position.
+ * cancel-order, modify-order, detail, orders-pending, fills, account/accounts and
+ * position/all-position.
+ *
+ * modify-order (https://www.bitget.com/api-doc/contract/trade/Modify-Order): `newClientOid` is
+ * required; only a `live` limit order may be modified (a partly filled one answers 40401). Bitget
+ * cancels the order and creates a new one: with a new `newClientOid` that is what happens here
+ * (the new order has a new orderId); with the order's own clientOid the engine amends the order
+ * in place (same orderId; a size cut at the same price keeps its queue place, which the venue's
+ * cancel-and-create would not).
  */
+import type { InstrumentSpec } from '../../../model/instrument.ts';
+import { writtenDecimals } from '../../../model/scale.ts';
 import { add, parseDec, ZERO, type Dec } from '../../matching/decimal.ts';
-import type { SimTimeInForce } from '../../matching/types.ts';
+import type { SimOrder, SimTimeInForce } from '../../matching/types.ts';
 import type { HttpAnswer } from '../../protocolServer.ts';
-import { BITGET_REQUEST } from './errors.ts';
+import { BITGET_REQUEST, bitgetReject } from './errors.ts';
 import { cancel, DECIMAL, fail, findOrder, FORCES, missing, ok, PRODUCT_TYPE, rowContext, specOf, str, submit, type BitgetRestContext, type Params } from './common.ts';
-import { mixAccountRow, mixOrderRow, mixPositionRow } from './rows.ts';
+import { mixAccountRow, mixFillRow, mixOrderRow, mixPositionRow } from './rows.ts';
 
 const TIF: Readonly<Record<string, SimTimeInForce>> = { gtc: 'GTC', ioc: 'IOC', fok: 'FOK', post_only: 'POST_ONLY' };
 
@@ -147,3 +157,46 @@ export function mixPositions(ctx: BitgetRestContext, p: Params): HttpAnswer {
   return ok(ctx, rows);
 }
 
+
+export function mixModify(ctx: BitgetRestContext, p: Params): HttpAnswer {
+  const m = missing(p, ['symbol', 'productType', 'newClientOid']);
+  if (m) return fail(ctx, m);
+  const pt = productType(ctx, p);
+  if (typeof pt === 'object') return pt;
+  const spec = pt === 'usdt' ? perpSpec(ctx, str(p.symbol)!) : undefined;
+  if (!spec) return fail(ctx, BITGET_REQUEST.notExist(str(p.symbol)!));
+  if (str(p.orderId) === undefined && str(p.clientOid) === undefined) return fail(ctx, BITGET_REQUEST.empty('orderId'));
+  const newSize = str(p.newSize);
+  const newPrice = str(p.newPrice);
+  for (const v of [newSize, newPrice]) if (v !== undefined && !DECIMAL.test(v)) return fail(ctx, BITGET_REQUEST.notExist(v));
+  const rejectCtx = { perp: true, qty: newSize ?? '', qtyDecimals: writtenDecimals(spec.lotSize), minNotional: spec.minNotional ?? '5', quote: spec.quote };
+  const o = findOrder(ctx, spec.symbol, p);
+  if (!o || (o.status !== 'new' && o.status !== 'partially_filled')) return fail(ctx, bitgetReject('ORDER_NOT_FOUND', rejectCtx));
+  if (o.status !== 'new' || o.type !== 'limit') return fail(ctx, BITGET_REQUEST.notModifiable);
+  const newClientOid = str(p.newClientOid)!;
+  if (newClientOid !== o.clientOrderId) return replace(ctx, spec, o, newClientOid, { qty: newSize ?? o.qty, price: newPrice ?? o.price! });
+  const res = ctx.engine.amend(ctx.creds.account, spec.symbol, { orderId: o.orderId }, { ...(newSize ? { qty: newSize } : {}), ...(newPrice ? { price: newPrice } : {}) });
+  if ('reject' in res) return fail(ctx, bitgetReject(res.reject.code, rejectCtx));
+  return ok(ctx, { orderId: res.order.orderId, clientOid: res.order.clientOrderId });
+}
+
+/** The venue's own modify: cancel the order, then place its replacement under the new client id. */
+function replace(ctx: BitgetRestContext, spec: InstrumentSpec, o: SimOrder, clientOrderId: string, change: { qty: string; price: string }): HttpAnswer {
+  if (ctx.ledger.idOf(clientOrderId) !== undefined) return fail(ctx, bitgetReject('DUPLICATE_CLIENT_ID', { perp: true, qty: '', qtyDecimals: 0, minNotional: '', quote: spec.quote }));
+  const canceled = cancel(ctx, spec, { orderId: o.orderId });
+  if (canceled.status !== 200) return canceled;
+  const meta = ctx.ledger.entry(o.orderId)?.meta ?? { force: 'gtc' };
+  const { account, symbol, side, type, tif, reduceOnly } = o;
+  return submit(ctx, spec, { account, symbol, clientOrderId, side, type, tif, reduceOnly, ...change }, meta);
+}
+
+export function mixFills(ctx: BitgetRestContext, p: Params): HttpAnswer {
+  const pt = productType(ctx, p);
+  if (typeof pt === 'object') return pt;
+  // The simulated venue lists fills per order only.
+  if (str(p.orderId) === undefined) return fail(ctx, BITGET_REQUEST.empty('orderId'));
+  const o = pt === 'usdt' ? findOrder(ctx, str(p.symbol), { orderId: p.orderId }) : undefined;
+  const spec = o ? perpSpec(ctx, o.symbol) : undefined;
+  const rows = o && spec ? ctx.engine.fills(ctx.creds.account, o.symbol, { orderId: o.orderId }).reverse().map((f) => mixFillRow(f, spec)) : [];
+  return ok(ctx, { fillList: rows, endId: rows.length === 0 ? null : rows.at(-1)!.tradeId });
+}

@@ -357,3 +357,67 @@ export function spotAssetRow(b: SimBalance, now: number): Record<string, unknown
     uTime: String(now),
   };
 }
+
+function scope(f: SimFill): string {
+  return f.liquidity === 'maker' ? 'maker' : 'taker';
+}
+
+function fillFee(f: SimFill, spec: InstrumentSpec | undefined): Record<string, unknown> {
+  return { deduction: 'no', feeCoin: f.feeAsset || spec?.quote || 'USDT', totalDeductionFee: '0', totalFee: bitgetFee(f.fee) };
+}
+
+/** The fields a futures fill shows in both `/api/v2/mix/order/fills` and the `fill` channel. */
+function mixFillCore(f: SimFill, spec: InstrumentSpec | undefined): Record<string, unknown> {
+  return {
+    tradeId: f.tradeId,
+    symbol: f.symbol,
+    orderId: f.orderId,
+    price: bitgetNum(f.price),
+    baseVolume: bitgetNum(f.qty),
+    feeDetail: [fillFee(f, spec)],
+    side: f.side,
+    quoteVolume: decText(mul(mul(dec(f.qty), dec(f.price)), dec(spec?.contractSize ?? '1'))),
+    profit: '0',
+    tradeSide: f.side === 'buy' ? 'buy_single' : 'sell_single',
+    posMode: 'one_way_mode',
+    tradeScope: scope(f),
+    cTime: String(f.ts),
+  };
+}
+
+/** Returns a futures fill as `/api/v2/mix/order/fills` lists it (`fillList` rows). */
+export function mixFillRow(f: SimFill, spec: InstrumentSpec | undefined): Record<string, unknown> {
+  return { ...mixFillCore(f, spec), enterPointSource: 'API' };
+}
+
+/** Returns a futures `fill` channel row (with the order's type and client id). */
+export function mixWsFillRow(o: SimOrder, f: SimFill, spec: InstrumentSpec | undefined): Record<string, unknown> {
+  return { ...mixFillCore(f, spec), clientOid: o.clientOrderId, orderType: o.type, uTime: String(f.ts) };
+}
+
+/** The fields a spot fill shows in both `/api/v2/spot/trade/fills` and the `fill` channel. */
+function spotFillCore(o: SimOrder, f: SimFill): Record<string, unknown> {
+  return {
+    symbol: bitgetWire(f.symbol).instId,
+    orderId: f.orderId,
+    tradeId: f.tradeId,
+    orderType: o.type,
+    side: f.side,
+    priceAvg: bitgetNum(f.price),
+    size: bitgetNum(f.qty),
+    amount: decText(mul(dec(f.qty), dec(f.price))),
+    tradeScope: scope(f),
+    cTime: String(f.ts),
+    uTime: String(f.ts),
+  };
+}
+
+/** Returns a spot fill as `/api/v2/spot/trade/fills` lists it (the fee detail an object). */
+export function spotFillRow(o: SimOrder, f: SimFill, spec: InstrumentSpec | undefined, userId: string): Record<string, unknown> {
+  return { userId, ...spotFillCore(o, f), feeDetail: { ...fillFee(f, spec), totalDeductionFee: '' } };
+}
+
+/** Returns a spot `fill` channel row (the fee detail a list, as on the futures channel). */
+export function spotWsFillRow(o: SimOrder, f: SimFill, spec: InstrumentSpec | undefined): Record<string, unknown> {
+  return { ...spotFillCore(o, f), clientOid: o.clientOrderId, feeDetail: [fillFee(f, spec)] };
+}

@@ -1,6 +1,7 @@
 /**
  * Bitget v2 spot private REST: place-order (a market buy's size is the quote amount to spend),
- * cancel-order, orderInfo (by id alone, no symbol), unfilled-orders and account/assets; and the
+ * cancel-order, orderInfo (by id alone, no symbol), unfilled-orders, fills (per order here; the
+ * fee detail one object, not a list) and account/assets; and the
  * fee-rate query both markets share. Spot symbols are `BTCUSDT` on the wire and `BTCUSDT_SPBL` in
  * the engine (adapters/bitget/symbols.ts).
  */
@@ -11,7 +12,7 @@ import type { HttpAnswer } from '../../protocolServer.ts';
 import { baseForQuote } from '../okx/quote.ts';
 import { BITGET_REQUEST } from './errors.ts';
 import { cancel, DECIMAL, fail, findOrder, FORCES, missing, ok, rowContext, specOf, str, submit, type BitgetRestContext, type Params } from './common.ts';
-import { spotAssetRow, spotOrderRow } from './rows.ts';
+import { spotAssetRow, spotFillRow, spotOrderRow } from './rows.ts';
 
 const TIF: Readonly<Record<string, SimTimeInForce>> = { gtc: 'GTC', ioc: 'IOC', fok: 'FOK', post_only: 'POST_ONLY' };
 
@@ -92,6 +93,16 @@ export function spotUnfilled(ctx: BitgetRestContext, p: Params): HttpAnswer {
     .sort((a, b) => b.createdAt - a.createdAt)
     .map((o) => spotOrderRow(o, rowContext(ctx, o), true));
   return ok(ctx, rows);
+}
+
+export function spotFills(ctx: BitgetRestContext, p: Params): HttpAnswer {
+  const m = missing(p, ['symbol', 'orderId']);
+  if (m) return fail(ctx, m);
+  const spec = spotSpec(ctx, str(p.symbol)!);
+  if (!spec) return fail(ctx, BITGET_REQUEST.notExist(str(p.symbol)!));
+  const o = findOrder(ctx, spec.symbol, { orderId: p.orderId });
+  const fills = o ? ctx.engine.fills(ctx.creds.account, spec.symbol, { orderId: o.orderId }).reverse() : [];
+  return ok(ctx, fills.map((f) => spotFillRow(o!, f, spec, ctx.userId)));
 }
 
 export function spotAssets(ctx: BitgetRestContext, p: Params): HttpAnswer {

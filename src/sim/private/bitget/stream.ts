@@ -5,7 +5,10 @@
  * push per order update with the fill's `fillPrice`/`baseVolume`/`tradeId`), `positions`
  * (USDT-FUTURES; the whole list on subscribe and on every change) and `account` (`coin`
  * "default" or a coin; a snapshot on subscribe, then the changed balance). Every push has
- * `action: "snapshot"`, as the v2 private channels send. Anything before login is refused (30004).
+ * `action: "snapshot"`, as the v2 private channels send. `fill` (USDT-FUTURES or SPOT, "default" or a
+ * symbol) pushes each execution once, beside the `orders` update it caused (the same faults apply
+ * to both: a delayed, duplicated or after-cancel fill shows on both channels). Anything before
+ * login is refused (30004).
  */
 import { bitgetWire } from '../../../adapters/bitget/symbols.ts';
 import type { InstrumentSpec } from '../../../model/instrument.ts';
@@ -17,11 +20,11 @@ import { OpConnections, type OpConnState } from '../common/opConnections.ts';
 import type { FeedSink, OrderPush } from '../okx/feed.ts';
 import { bitgetLoginError, type BitgetLoginArg } from './auth.ts';
 import { BITGET_WS, type BitgetWsError } from './errors.ts';
-import { mixWsAccountRow, mixWsOrderRow, mixWsPositionRow, spotAssetRow, spotWsOrderRow, type BitgetOrderContext, type BitgetOrderMeta } from './rows.ts';
+import { mixWsAccountRow, mixWsFillRow, mixWsOrderRow, mixWsPositionRow, spotAssetRow, spotWsFillRow, spotWsOrderRow, type BitgetOrderContext, type BitgetOrderMeta } from './rows.ts';
 
 export const BITGET_WS_PRIVATE_PATH = '/v2/ws/private';
 
-type Channel = 'orders' | 'positions' | 'account';
+type Channel = 'orders' | 'fill' | 'positions' | 'account';
 type InstType = 'USDT-FUTURES' | 'SPOT';
 
 interface Sub {
@@ -37,6 +40,7 @@ export interface BitgetStreamDeps extends LedgerStreamDeps<BitgetOrderMeta> {
 
 const CHANNELS: Readonly<Record<Channel, ReadonlySet<InstType>>> = {
   orders: new Set(['USDT-FUTURES', 'SPOT']),
+  fill: new Set(['USDT-FUTURES', 'SPOT']),
   positions: new Set(['USDT-FUTURES']),
   account: new Set(['USDT-FUTURES', 'SPOT']),
 };
@@ -150,7 +154,12 @@ export class BitgetPrivateStream implements FeedSink {
     const lever = this.deps.engine.positions(this.deps.creds.account).find((p) => p.symbol === o.symbol)?.leverage ?? this.deps.leverage;
     const ctx: BitgetOrderContext = { spec, meta: entry?.meta, userCanceled: entry?.userCanceled ?? false, lever: String(lever), userId: this.deps.userId };
     const row = wire.instType === 'SPOT' ? spotWsOrderRow(o, ctx, push.fill) : mixWsOrderRow(o, ctx, push.fill);
-    this.conns.each('orders', (conn, sub) => {
+    this.sendTo('orders', wire, row);
+    if (push.fill) this.sendTo('fill', wire, wire.instType === 'SPOT' ? spotWsFillRow(o, push.fill, spec) : mixWsFillRow(o, push.fill, spec));
+  }
+
+  private sendTo(channel: 'orders' | 'fill', wire: { instType: InstType; instId: string }, row: Record<string, unknown>): void {
+    this.conns.each(channel, (conn, sub) => {
       if (sub.instType !== wire.instType || (sub.target !== 'default' && sub.target !== wire.instId)) return;
       conn.send(this.frame(sub, [row]));
     });

@@ -9,7 +9,7 @@ import type { InspectionEvent } from 'xstate';
 import { SystemClock, type Clock } from './core/clock.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import { secureToken } from './core/rng.ts';
-import { errorMessage } from './core/errors.ts';
+import { ErrorCodes, FleetError, errorMessage } from './core/errors.ts';
 import type { FleetConfig } from './config/schema.ts';
 import { restartRequired } from './config/load.ts';
 import { watchConfig, type ConfigWatcher } from './config/watch.ts';
@@ -19,10 +19,14 @@ import type { EventLog } from './runtime/eventLog.ts';
 import { ActorRuntime, SUPERVISOR_ID } from './runtime/actorRuntime.ts';
 import { buildApp } from './api/app.ts';
 import { createMetrics } from './api/metrics.ts';
-import { VENUE_IDS, type SimScenario, type VenueId } from './config/schema.ts';
+import { MODES, VENUE_IDS, type Mode, type SimScenario, type VenueId } from './config/schema.ts';
 import { SimCluster } from './sim/cluster.ts';
 import { PUBLIC_ADAPTERS } from './adapters/registry.ts';
 import { MarketService, type ActorHost } from './market/service.ts';
+import { ExecutionService } from './execution/service.ts';
+import { missingLiveKeys } from './execution/modeControl.ts';
+import { simVenueFees } from './sim/venues/registry.ts';
+import type { Store } from './runtime/store.ts';
 
 export interface DaemonOptions {
   /** The file's config (with env secrets applied); CLI overrides come separately. */
@@ -47,6 +51,8 @@ export interface Daemon {
   readonly eventLog: EventLog;
   readonly app: FastifyInstance;
   readonly market: MarketService | undefined;
+  /** Orders, ledger, risk and mode (absent when no venue runs). */
+  readonly execution: ExecutionService | undefined;
   /** The in-process simulated venues (sim mode). */
   readonly sim: SimCluster | undefined;
   /** Flushes all state and the log, then releases the data dir. */
@@ -132,6 +138,22 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       },
     },
   ]);
+  // The mode: the command line's, else one switched through the API (kept while the file's mode
+  // is the one it was switched from), else the file's.
+  const savedMode = await readSavedMode(store);
+  const mode: Mode = opts.overrides?.mode ?? (savedMode && savedMode.base === fileConfig.mode ? savedMode.mode : fileConfig.mode);
+  if (mode !== config.mode) {
+    logger.info({ mode, file: fileConfig.mode }, 'mode switched through the API before the restart is kept');
+    config = { ...config, mode };
+  }
+  if (mode === 'live') {
+    const missing = missingLiveKeys(config.venues);
+    if (missing.length) {
+      await runtime.stop();
+      await persistence.close();
+      throw new FleetError(ErrorCodes.CONFIG_INVALID, `mode live needs API keys: ${missing.join('; ')}`);
+    }
+  }
   runtime.send('portfolio', { type: 'portfolio.mode', mode: config.mode });
 
   // Sim mode: the simulated venues start in-process on free ports and every enabled venue is
@@ -163,6 +185,23 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       })
     : undefined;
 
+  const execution = market
+    ? new ExecutionService({
+        config,
+        clock,
+        logger,
+        runtime,
+        eventLog,
+        store,
+        market,
+        pin: env.FLEET_LIVE_PIN?.trim() || undefined,
+        mode: config.mode,
+        fallbackFees: (v) => simVenueFees(v),
+        onModeChanged: (next) => saveMode(store, next, fileConfig.mode),
+      })
+    : undefined;
+  await execution?.start();
+
   let stopping = false;
   const metrics = createMetrics(runtime, eventLog, () => clock.now());
   const app = await buildApp({
@@ -175,10 +214,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     debugFaults: opts.debugFaults ?? false,
     streamBacklog: config.inspect.streamBuffer,
     startedAt,
-    mode: () => config.mode,
+    mode: () => execution?.mode ?? config.mode,
     connectors: () => market?.health() ?? [],
     stopping: () => stopping,
     ...(market ? { market } : {}),
+    ...(execution ? { execution } : {}),
     ...(sim && opts.debugFaults ? { simFault: (venue: VenueId, kind: Parameters<SimCluster['inject']>[1], count: number) => sim!.inject(venue, kind, count) } : {}),
   });
   const address = await app.listen({ host: config.api.host, port: config.api.port });
@@ -231,6 +271,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       stopping = true;
       watcher?.close();
       bridge?.stop();
+      await execution?.stop();
       market?.stop();
       await sim?.close();
       await app.close();
@@ -241,7 +282,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       logger.info('fleet daemon stopped; state flushed');
     })());
 
-  return { url, tokenSource, runtime, eventLog, app, market, sim, close };
+  return { url, tokenSource, runtime, eventLog, app, market, execution, sim, close };
 }
 
 /**
@@ -254,6 +295,25 @@ export function marketVenues(config: FleetConfig): VenueId[] {
     if (!vc?.enabled) return false;
     return config.mode !== 'sim' || vc.wsUrl !== undefined;
   });
+}
+
+const MODE_KEY = 'mode';
+
+/** The mode last switched through the API and the file mode it was switched from. */
+async function readSavedMode(store: Store): Promise<{ mode: Mode; base: Mode } | undefined> {
+  const raw = await store.meta.get(MODE_KEY);
+  if (raw === undefined) return undefined;
+  try {
+    const v = JSON.parse(raw) as { mode?: unknown; base?: unknown };
+    if (MODES.includes(v.mode as Mode) && MODES.includes(v.base as Mode)) return { mode: v.mode as Mode, base: v.base as Mode };
+  } catch {
+    // an unreadable record is no switch at all
+  }
+  return undefined;
+}
+
+async function saveMode(store: Store, mode: Mode, base: Mode): Promise<void> {
+  await store.meta.put(MODE_KEY, JSON.stringify({ mode, base }));
 }
 
 /** Hosts connector actors in the supervised runtime (not durable: a restore reconnects anyway). */

@@ -14,6 +14,8 @@ import type { Metrics } from './metrics.ts';
 import { readRoutes } from './routes/read.ts';
 import { controlRoutes } from './routes/control.ts';
 import { debugRoutes } from './routes/debug.ts';
+import { tradingRoutes } from './routes/trading.ts';
+import type { ExecutionService } from '../execution/service.ts';
 import { marketRoutes } from './routes/market.ts';
 import type { MarketService } from '../market/service.ts';
 import type { VenueId } from '../config/schema.ts';
@@ -45,6 +47,8 @@ export interface AppDeps {
   readonly market?: MarketService;
   /** Set while the daemon shuts down: health answers `down`. */
   readonly stopping?: () => boolean;
+  /** Orders, portfolio and mode (absent when nothing trades). */
+  readonly execution?: ExecutionService;
 }
 
 /** Returns the configured (not yet listening) Fastify app. */
@@ -70,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(readRoutes(deps));
   await app.register(controlRoutes(deps));
   await app.register(marketRoutes(deps));
+  if (deps.execution) await app.register(tradingRoutes(deps, deps.execution));
   if (deps.debugFaults) await app.register(debugRoutes(deps));
   app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   attachStream(app, deps);

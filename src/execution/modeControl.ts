@@ -96,7 +96,7 @@ export function missingLiveKeys(venues: Record<string, { enabled: boolean; key?:
   const out: string[] = [];
   for (const [venue, vc] of Object.entries(venues)) {
     if (!vc?.enabled || venue === 'hyperliquid') continue;
-    const need = ['key', 'secret', ...(venue === 'okx' || venue === 'bitget' ? ['passphrase'] : [])] as const;
+    const need: ('key' | 'secret' | 'passphrase')[] = ['key', 'secret', ...(venue === 'okx' || venue === 'bitget' ? (['passphrase'] as const) : [])];
     const lacking = need.filter((k) => !vc[k]);
     if (lacking.length) out.push(`${venue} (${lacking.join(', ')})`);
   }

@@ -1,0 +1,715 @@
+/**
+ * Execution as one service: the trading adapter of each venue for the mode (the venue's own
+ * private API in SIM and LIVE, the paper engine in DRY and for Hyperliquid), the order manager,
+ * the ledger, the risk engine, reconciliation and the mode. It is where the portfolio's rules
+ * meet the venues:
+ *
+ * - Every order passes the pre-trade checks (mode, portfolio state, venue integrity, breakers
+ *   and kills, limits, instrument rules, balance); a failure is an OrderDenied record.
+ * - Fills reach the ledger on arrival (before any balance message); the ledger and the risk
+ *   state are persisted write-behind and restored at start, then reconciled against the venues.
+ * - Every second the risk engine judges daily realized loss and drawdown on mark-to-market
+ *   equity; private streams or market data down longer than `venueDownKillMs` kill that venue.
+ * - The kill switch (API, a limit, a venue down too long) at global level sends the portfolio to
+ *   `killed`; entering `killed` cancels every open order and flattens every position, whatever
+ *   sent it there.
+ */
+import type { Subscription } from 'rxjs';
+import type { Clock, TimerHandle } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import { errorMessage } from '../core/errors.ts';
+import { VENUE_IDS, type FleetConfig, type Mode, type VenueId } from '../config/schema.ts';
+import type { Instrument } from '../model/instrument.ts';
+import { instrumentSpec } from '../model/instrument.ts';
+import type { ActorRuntime } from '../runtime/actorRuntime.ts';
+import type { EventLog } from '../runtime/eventLog.ts';
+import type { Store } from '../runtime/store.ts';
+import type { MarketService } from '../market/service.ts';
+import { PRIVATE_ADAPTERS } from '../adapters/privateRegistry.ts';
+import { Ledger, type LedgerState } from '../risk/ledger.ts';
+import { RiskEngine, type KillLevel, type RiskEngineState, type RiskLimits, type RiskVerdict } from '../risk/riskEngine.ts';
+import { checkOrder } from '../risk/preTrade.ts';
+import { isTerminal, type OrderContext } from '../../machines/order.machine.ts';
+import { OrderManager, type AppliedFill, type OrderIntent, type OrderOutcome, type PreTradeInput, type PreTradeVerdict } from './orderManager.ts';
+import { Reconciler, type VenueIntegrity } from './reconciler.ts';
+import { ModeControl, missingLiveKeys, type ModeAnswer } from './modeControl.ts';
+import { createPaperAdapter } from './paper.ts';
+import type { FeeRate, PrivateAdapter, PrivateAdapterFactory, VenueBalance, VenuePosition } from './types.ts';
+
+export interface ExecutionDeps {
+  readonly config: FleetConfig;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly runtime: ActorRuntime;
+  readonly eventLog: EventLog;
+  readonly store: Store;
+  readonly market: MarketService | undefined;
+  /** FLEET_LIVE_PIN. */
+  readonly pin: string | undefined;
+  /** The mode the daemon starts in (command line, persisted, or config). */
+  readonly mode: Mode;
+  /** Fee rates of venues that cannot be asked (paper), per venue. */
+  fallbackFees(venue: VenueId): { maker: number; taker: number };
+  readonly factories?: Readonly<Partial<Record<VenueId, PrivateAdapterFactory>>>;
+  /** Persists a mode switched through the API (it survives a restart). */
+  onModeChanged?(mode: Mode): Promise<void>;
+}
+
+export interface PortfolioNumbers {
+  readonly equity: string;
+  readonly realizedPnl: string;
+  readonly unrealizedPnl: string;
+  readonly heat: number;
+  readonly dailyPnl: string;
+}
+
+export interface ActivePosition {
+  readonly instrument: string;
+  readonly side: 'long' | 'short';
+  readonly qty: string;
+  readonly entry: string;
+  readonly unrealizedPnl: string;
+}
+
+const LEDGER_KEY = 'ledger';
+const RISK_KEY = 'risk';
+const PERSIST_MS = 1_000;
+const RISK_EVAL_MS = 1_000;
+const DAY_MS = 86_400_000;
+/** The strategy name of orders that close positions for the kill switch and the operator. */
+const FLATTEN = 'flatten';
+
+/** Returns the risk limits of the config. */
+export function riskLimits(config: FleetConfig): RiskLimits {
+  const r = config.risk;
+  return {
+    dailyLossLimit: r.dailyLossLimit,
+    maxDrawdown: r.maxDrawdown,
+    maxPortfolioHeat: r.maxPortfolioHeat,
+    maxConsecutiveFailures: r.maxConsecutiveFailures,
+    maxOrderNotional: r.maxOrderNotional,
+    maxOpenOrders: r.maxOpenOrders,
+    breaker: r.breaker,
+    venueDownKillMs: r.venueDownKillMs,
+  };
+}
+
+export class ExecutionService {
+  readonly orders: OrderManager;
+  ledger = new Ledger();
+  risk: RiskEngine;
+  readonly modeControl: ModeControl;
+  reconciler: Reconciler | undefined;
+  private readonly adapters = new Map<VenueId, PrivateAdapter>();
+  private readonly fees = new Map<string, FeeRate>();
+  private readonly subs: Subscription[] = [];
+  private readonly timers: TimerHandle[] = [];
+  /** Since when each venue's private stream has been down (absent: up or never started). */
+  private readonly streamDownSince = new Map<VenueId, number>();
+  private dirty = false;
+  private killing: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly d: ExecutionDeps) {
+    this.risk = new RiskEngine(riskLimits(d.config));
+    this.modeControl = new ModeControl({
+      clock: d.clock,
+      mode: d.mode,
+      pin: d.pin,
+      missingKeys: () => missingLiveKeys(d.config.venues),
+      apply: (mode) => this.applyMode(mode),
+    });
+    this.orders = new OrderManager({
+      runtime: d.runtime,
+      eventLog: d.eventLog,
+      clock: d.clock,
+      logger: d.logger.child({ component: 'orders' }),
+      instrument: (id) => d.market?.market.registry.get(id),
+      instrumentOf: (venue, symbol) => d.market?.market.registry.lookup(venue)(symbol),
+      adapter: (venue) => this.adapters.get(venue),
+      preTrade: (input) => this.preTrade(input),
+      applyFill: (f) => this.applyFill(f),
+      outcome: (venue, instrument, ok, reason) => this.outcome(venue, instrument, ok, reason),
+      closed: (ctx, status) => this.orderClosed(ctx, status),
+      unknownNotFoundMs: d.config.execution.unknownNotFoundMs,
+      retireAfterMs: d.config.execution.retireAfterMs,
+    });
+  }
+
+  get mode(): Mode {
+    return this.modeControl.mode;
+  }
+
+  /** The venues that trade in this daemon (enabled, with market data). */
+  get venues(): VenueId[] {
+    return VENUE_IDS.filter((v) => this.d.config.venues[v]?.enabled);
+  }
+
+  /** Restores the ledger, risk state and orders, connects the trading adapters, starts the checks. */
+  async start(): Promise<void> {
+    const { store, clock, runtime } = this.d;
+    const [ledger, risk] = await store.ledger.getMany([LEDGER_KEY, RISK_KEY]);
+    if (ledger) this.ledger = Ledger.from(JSON.parse(ledger) as LedgerState);
+    if (risk) this.risk = RiskEngine.from(JSON.parse(risk) as RiskEngineState, riskLimits(this.d.config));
+    const open = await this.orders.restore();
+    this.reconciler = new Reconciler(
+      {
+        clock,
+        logger: this.d.logger.child({ component: 'reconcile' }),
+        adapter: (v) => this.adapters.get(v),
+        local: { openOrders: (v) => this.orders.open({ venue: v }).map((o) => ({ clientOrderId: o.clientOrderId, symbol: o.spec?.symbol ?? '' })), positions: (v) => this.localPositions(v) },
+        sync: (cid) => this.orders.sync(cid),
+        adoptBalances: (v, b) => this.adoptBalances(v, b),
+        log: (type, data, durable) => this.log(type, data, durable),
+        changed: (v, i) => this.integrityChanged(v, i),
+        intervalMs: this.d.config.execution.reconcileIntervalMs,
+        graceMs: this.d.config.execution.reconcileGraceMs,
+      },
+      this.venues,
+    );
+    // Nothing trades on a venue until its first reconciliation has passed.
+    for (const v of this.venues) this.risk.blockVenue(v, 'not reconciled yet since start');
+    this.subs.push(runtime.changed$.subscribe((c) => {
+      if (c.id === 'portfolio' && c.state === 'killed') void this.killAll('portfolio killed');
+    }));
+    await this.connectAdapters(this.mode);
+    if (open.length) this.log('orders.restored', { open });
+    for (const cid of open) void this.orders.sync(cid);
+    this.reconciler.start();
+    this.timers.push(clock.setInterval(() => this.evaluate(), RISK_EVAL_MS));
+    this.timers.push(clock.setInterval(() => void this.persist(), PERSIST_MS));
+    if (String(runtime.snapshot('portfolio')?.value) === 'killed') void this.killAll('portfolio was killed before the restart');
+  }
+
+  /** Places an order through the checks; resolves once the venue answered (or it is UNKNOWN). */
+  submit(intent: OrderIntent): Promise<OrderOutcome> {
+    return this.orders.submit(intent);
+  }
+
+  /** POST /api/mode. */
+  setMode(req: { mode: Mode; pin?: string; confirm?: string }): Promise<ModeAnswer> {
+    return this.modeControl.request(req);
+  }
+
+  integrity(): VenueIntegrity[] {
+    return this.reconciler?.all() ?? [];
+  }
+
+  /** The operator takes the venue's orders, positions and balances as the truth. */
+  async adopt(venue: VenueId): Promise<VenueIntegrity> {
+    if (!this.reconciler || !this.adapters.has(venue)) throw new Error(`${venue} has no trading connection`);
+    const out = await this.reconciler.adopt(venue, (positions) => this.adoptPositions(venue, positions));
+    this.dirty = true;
+    return out;
+  }
+
+  /** Cancels every open order at the venue (ours and others) and closes every position, then adopts. */
+  async flatten(venue: VenueId, reason: string): Promise<{ canceled: number; closing: number }> {
+    const adapter = this.adapters.get(venue);
+    if (!adapter) throw new Error(`${venue} has no trading connection`);
+    this.log('flatten.started', { venue, reason }, true);
+    const canceled = await this.cancelVenue(venue, adapter, reason);
+    const positions = await adapter.positions();
+    const closing = await this.closePositions(venue, positions, reason);
+    this.log('flatten.requested', { venue, canceled, closing });
+    return { canceled, closing };
+  }
+
+  /** Numbers for /api/summary. */
+  numbers(): PortfolioNumbers {
+    const marks = (id: string): string | undefined => this.mark(id);
+    let unrealized = 0;
+    const realized = this.ledger.realizedPnl();
+    for (const p of this.ledger.positions()) unrealized += Number(this.ledger.unrealizedPnl(p.instrument, marks(p.instrument) ?? p.entryPrice));
+    const equity = this.ledger.equity(marks);
+    return {
+      equity,
+      realizedPnl: realized,
+      unrealizedPnl: String(unrealized),
+      heat: this.risk.heat(equity),
+      dailyPnl: this.ledger.realizedPnl(this.dayStart()),
+    };
+  }
+
+  /** Open positions for /api/trades/active. */
+  positions(): ActivePosition[] {
+    return this.ledger.positions().filter((p) => p.qty !== '0').map((p) => ({
+      instrument: p.instrument,
+      side: p.qty.startsWith('-') ? 'short' : 'long',
+      qty: p.qty.replace(/^-/, ''),
+      entry: p.entryPrice,
+      unrealizedPnl: this.ledger.unrealizedPnl(p.instrument, this.mark(p.instrument) ?? p.entryPrice),
+    }));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) this.d.clock.clearInterval(t);
+    this.reconciler?.stop();
+    this.orders.stop();
+    for (const s of this.subs) s.unsubscribe();
+    await Promise.all([...this.adapters.values()].map((a) => a.stop().catch(() => undefined)));
+    await this.persist();
+  }
+
+  // ---- adapters ----
+
+  private async connectAdapters(mode: Mode): Promise<void> {
+    if (mode === 'signal') return;
+    for (const venue of this.venues) {
+      const paper = mode === 'dry' || venue === 'hyperliquid' || !(this.d.factories ?? PRIVATE_ADAPTERS)[venue];
+      if (paper && mode === 'live') continue; // LIVE never pretends: a venue without a trading API does not trade
+      if (paper) this.whenInstruments(venue, (list) => this.attach(venue, this.paperAdapter(venue, list)));
+      else this.attach(venue, this.realAdapter(venue));
+    }
+  }
+
+  private realAdapter(venue: VenueId): PrivateAdapter {
+    const vc = this.d.config.venues[venue]!;
+    const factory = (this.d.factories ?? PRIVATE_ADAPTERS)[venue]!;
+    return factory({
+      venue,
+      restUrl: vc.restUrl ?? '',
+      privateWsUrl: vc.privateWsUrl ?? vc.wsUrl ?? '',
+      key: vc.key ?? '',
+      secret: vc.secret ?? '',
+      ...(vc.passphrase ? { passphrase: vc.passphrase } : {}),
+      clock: this.d.clock,
+      logger: this.d.logger.child({ component: 'trading', venue }),
+      symbols: Array.isArray(vc.symbols) ? vc.symbols : [],
+      timeoutMs: this.d.config.execution.requestTimeoutMs,
+      backoff: this.d.config.market.reconnect,
+    });
+  }
+
+  private paperAdapter(venue: VenueId, list: readonly Instrument[]): PrivateAdapter {
+    const ex = this.d.config.execution;
+    const paper = createPaperAdapter({
+      venue,
+      instruments: list.map(instrumentSpec),
+      fees: this.d.config.venues[venue]?.fees ?? this.d.fallbackFees(venue),
+      clock: this.d.clock,
+      latencyMs: this.mode === 'sim' ? this.d.config.sim.latencyMs : ex.paperLatencyMs,
+      startingBalance: this.mode === 'sim' ? this.d.config.sim.startingBalance : ex.paperStartingBalance,
+    });
+    const market = this.d.market?.market;
+    const prefix = `${venue}:`;
+    if (market) {
+      this.subs.push(market.events$.subscribe((ev) => {
+        if ('instrument' in ev && typeof ev.instrument === 'string' && ev.instrument.startsWith(prefix)) paper.onMarket(ev);
+      }));
+      // Books already synced are copied in now: a venue that sends deltas would leave them empty.
+      const now = this.d.clock.now();
+      for (const inst of list) {
+        const sync = market.tradableBook(inst.id);
+        if (!sync) continue;
+        const flat = (side: typeof sync.book.bids): number[] => {
+          const out: number[] = [];
+          side.forEach(Infinity, (price, qty) => void out.push(price, qty));
+          return out;
+        };
+        paper.onMarket({ kind: 'book.snapshot', instrument: inst.id, tsEvent: now, tsRecv: now, seq: 0, bids: flat(sync.book.bids), asks: flat(sync.book.asks) });
+      }
+    }
+    return paper;
+  }
+
+  /** Runs `fn` once the venue's instruments are loaded (market data starts in the background). */
+  private whenInstruments(venue: VenueId, fn: (list: readonly Instrument[]) => void): void {
+    const registry = this.d.market?.market.registry;
+    if (!registry) return;
+    const poll = (): void => {
+      if (this.stopped) return;
+      const list = registry.ofVenue(venue);
+      if (list.length) fn(list);
+      else this.d.clock.setTimeout(poll, 250);
+    };
+    poll();
+  }
+
+  private attach(venue: VenueId, adapter: PrivateAdapter): void {
+    this.adapters.set(venue, adapter);
+    this.subs.push(adapter.events$.subscribe((ev) => {
+      switch (ev.kind) {
+        case 'order':
+          this.orders.onOrderUpdate(venue, ev.order);
+          return;
+        case 'fill':
+          this.orders.onFill(venue, ev.fill);
+          return;
+        case 'balance':
+          this.adoptBalances(venue, [ev.balance]);
+          return;
+        case 'position':
+          return; // positions follow from fills here; reconciliation compares them with the venue's
+        case 'malformed':
+          this.log('private.malformed', { venue, detail: ev.detail, frame: ev.frame.slice(0, 500), clientOrderId: ev.clientOrderId ?? null });
+          this.d.logger.warn({ venue, detail: ev.detail }, 'malformed private message; querying');
+          if (ev.clientOrderId && this.orders.context(ev.clientOrderId)) void this.orders.sync(ev.clientOrderId);
+          else void this.reconciler?.run(venue);
+          return;
+        case 'stream':
+          this.streamChanged(venue, ev.state, ev.reason);
+      }
+    }));
+    const start = (): void => {
+      void adapter.start().then(
+        () => this.afterStart(venue, adapter),
+        (e: unknown) => {
+          if (this.stopped) return;
+          this.d.logger.error({ venue, err: errorMessage(e) }, 'trading connection failed to start; retrying');
+          this.log('trading.start_failed', { venue, error: errorMessage(e) });
+          this.streamDownSince.set(venue, this.streamDownSince.get(venue) ?? this.d.clock.now());
+        },
+      );
+    };
+    start();
+  }
+
+  private async afterStart(venue: VenueId, adapter: PrivateAdapter): Promise<void> {
+    this.log('trading.started', { venue, paper: adapter.paper });
+    const symbols = this.d.market?.market.registry.ofVenue(venue).map((i) => i.symbol) ?? [];
+    try {
+      for (const f of await adapter.feeRates(symbols)) this.fees.set(`${venue}:${f.symbol}`, f);
+    } catch (e) {
+      this.log('trading.fee_rates_fallback', { venue, error: errorMessage(e) });
+    }
+    void this.reconciler?.run(venue);
+  }
+
+  private streamChanged(venue: VenueId, state: 'up' | 'down', reason?: string): void {
+    this.log(`trading.stream_${state}`, { venue, reason: reason ?? null });
+    if (state === 'down') {
+      if (!this.streamDownSince.has(venue)) this.streamDownSince.set(venue, this.d.clock.now());
+      return;
+    }
+    const wasDown = this.streamDownSince.has(venue);
+    this.streamDownSince.delete(venue);
+    // What happened while the stream was away is only known by asking.
+    if (wasDown) void this.reconciler?.run(venue);
+  }
+
+  private async applyMode(mode: Mode): Promise<void> {
+    const open = this.orders.open().length;
+    const positions = this.ledger.positions().filter((p) => p.qty !== '0').length;
+    if (open || positions) throw new Error(`close or flatten first: ${open} open orders, ${positions} positions would be orphaned by the switch`);
+    for (const a of this.adapters.values()) await a.stop().catch(() => undefined);
+    this.adapters.clear();
+    this.d.runtime.send('portfolio', { type: 'portfolio.mode', mode });
+    await this.d.runtime.settle();
+    await this.d.onModeChanged?.(mode);
+    await this.d.eventLog.appendDurable({ type: 'mode.changed', data: { from: this.mode, to: mode } });
+    await this.connectAdapters(mode);
+  }
+
+  // ---- the portfolio's rules ----
+
+  private preTrade(input: PreTradeInput): PreTradeVerdict {
+    const { intent, instrument: inst, qtyLots, priceTicks } = input;
+    const venue = inst.venue;
+    const book = this.d.market?.market.tradableBook(inst.id);
+    const refBook = intent.side === 'buy' ? book?.book.asks.best() : book?.book.bids.best();
+    const refPriceTicks = priceTicks ?? (Number.isFinite(refBook) ? refBook! : NaN);
+    if (!Number.isFinite(refPriceTicks)) {
+      return { ok: false, check: 'instrument', reason: `no synced book for ${inst.id}: a market order needs a price reference` };
+    }
+    const equity = this.ledger.equity((id) => this.mark(id));
+    // Closing what the kill switch or the operator's flatten asked to close must pass the blocks
+    // those same events set; the instrument and balance checks still apply.
+    const emergency = intent.strategy === FLATTEN && intent.reduceOnly === true;
+    const res = checkOrder(
+      {
+        venue,
+        instrument: inst,
+        side: intent.side,
+        type: intent.type,
+        qtyLots,
+        ...(priceTicks !== null ? { priceTicks } : {}),
+        refPriceTicks,
+        reduceOnly: intent.reduceOnly ?? false,
+        ...(intent.riskQuote ? { riskQuote: intent.riskQuote } : {}),
+        leverage: this.d.config.execution.leverage,
+      },
+      {
+        mode: this.mode,
+        armed: this.modeControl.armed,
+        portfolioState: emergency ? 'normal' : String(this.d.runtime.snapshot('portfolio')?.value ?? 'unknown'),
+        blocked: (v, i, ro) => {
+          if (!this.adapters.has(v as VenueId)) return `${v} has no trading connection in ${this.mode} mode`;
+          return emergency ? undefined : this.risk.blocked(v, i, this.d.clock.now(), ro);
+        },
+        limits: riskLimits(this.d.config),
+        openOrders: this.orders.open().length,
+        heat: this.risk.heat(equity),
+        equity,
+        free: (v, asset) => this.ledger.balance(v, asset),
+        takerFee: (i) => this.fees.get(i.id)?.taker ?? String(this.d.config.venues[i.venue]?.fees?.taker ?? this.d.fallbackFees(i.venue).taker),
+      },
+    );
+    if (res.ok && intent.riskQuote && !intent.reduceOnly) this.risk.setPositionRisk(inst.id, intent.riskQuote);
+    return res;
+  }
+
+  private applyFill(f: AppliedFill): boolean {
+    const inst = f.instrument;
+    const fresh = this.ledger.applyFill({
+      venue: f.venue,
+      instrument: inst.id,
+      kind: inst.kind,
+      base: inst.base,
+      quote: inst.quote,
+      side: f.fill.side,
+      qty: f.fill.qty,
+      price: f.fill.price,
+      contractSize: inst.contractSize,
+      fee: f.fill.fee,
+      feeAsset: f.fill.feeAsset,
+      tradeId: f.fill.tradeId,
+      ts: f.fill.ts,
+    });
+    if (fresh) {
+      this.dirty = true;
+      const pos = this.ledger.position(inst.id);
+      if (pos && pos.qty === '0') this.risk.clearPositionRisk(inst.id);
+    }
+    return fresh;
+  }
+
+  private outcome(venue: VenueId, instrument: string, ok: boolean, reason?: string): void {
+    if (ok) {
+      this.risk.orderSucceeded(venue, instrument);
+      return;
+    }
+    this.act(this.risk.orderFailed(this.d.clock.now(), venue, instrument, reason ?? 'venue error'));
+    this.dirty = true;
+  }
+
+  private orderClosed(ctx: OrderContext, status: string): void {
+    if (ctx.filled === 0 && (status === 'CANCELED' || status === 'EXPIRED' || status === 'REJECTED' || status === 'DENIED')) {
+      const pos = this.ledger.position(ctx.instrument);
+      if (!pos || pos.qty === '0') this.risk.clearPositionRisk(ctx.instrument);
+    }
+  }
+
+  /** Judges limits on mark-to-market equity and venues down too long. */
+  private evaluate(): void {
+    if (this.stopped) return;
+    const now = this.d.clock.now();
+    const equity = this.ledger.equity((id) => this.mark(id));
+    const verdicts: RiskVerdict[] = [...this.risk.evaluate(now, { realizedToday: this.ledger.realizedPnl(this.dayStart()), equity })];
+    for (const h of this.d.market?.health() ?? []) {
+      if (h.state === 'down' && this.adapters.has(h.venue as VenueId)) verdicts.push(...this.risk.venueDown(h.venue, now - (h.lastMessageAgeMs ?? 0), now));
+    }
+    for (const [venue, since] of this.streamDownSince) verdicts.push(...this.risk.venueDown(venue, since, now));
+    this.act(verdicts);
+  }
+
+  /** Carries out the risk engine's verdicts (each once: a kill already in force is not repeated). */
+  private act(verdicts: readonly RiskVerdict[]): void {
+    const now = this.d.clock.now();
+    for (const v of verdicts) {
+      if (v.action === 'kill' && this.risk.killList().some((k) => k.level === v.level && k.target === v.target)) continue;
+      this.log(`risk.${v.action}`, { level: v.level, target: v.target ?? null, reason: v.reason }, true);
+      this.d.logger.error({ level: v.level, target: v.target, reason: v.reason }, `risk ${v.action}`);
+      this.dirty = true;
+      if (v.action === 'risk_off') {
+        this.d.runtime.send('portfolio', { type: 'risk.escalate', at: now, reason: v.reason });
+      } else if (v.action === 'kill') {
+        this.kill(v.level, v.target, v.reason);
+      } else if (v.target) {
+        if (v.level === 'venue') this.risk.tripVenue(v.target, v.reason, now);
+        else this.risk.tripInstrument(v.target, v.reason, now);
+      }
+    }
+  }
+
+  /** The kill-switch hierarchy: instrument → venue → global (global goes through the portfolio). */
+  kill(level: KillLevel, target: string | undefined, reason: string): void {
+    const now = this.d.clock.now();
+    this.risk.kill(level, target, reason, now);
+    this.dirty = true;
+    if (level === 'global') {
+      this.d.runtime.send('portfolio', { type: 'risk.kill', at: now, reason });
+      return;
+    }
+    void this.killScope(level, target!, reason);
+  }
+
+  private async killScope(level: 'instrument' | 'venue', target: string, reason: string): Promise<void> {
+    const venue = (level === 'venue' ? target : target.slice(0, target.indexOf(':'))) as VenueId;
+    const adapter = this.adapters.get(venue);
+    this.log('kill.started', { level, target, reason }, true);
+    for (const o of this.orders.open(level === 'venue' ? { venue } : { instrument: target })) this.orders.cancel(o.clientOrderId, `kill ${level}`);
+    if (!adapter) return;
+    try {
+      const positions = (await adapter.positions()).filter((p) => level === 'venue' || `${venue}:${p.symbol}` === target);
+      await this.closePositions(venue, positions, `kill ${level}: ${reason}`);
+    } catch (e) {
+      this.log('kill.flatten_failed', { level, target, error: errorMessage(e) }, true);
+    }
+  }
+
+  /** Global kill: cancel every open order and flatten every position on every venue. */
+  killAll(reason: string): Promise<void> {
+    this.killing ??= (async () => {
+      this.risk.kill('global', undefined, reason, this.d.clock.now());
+      this.log('kill.started', { level: 'global', reason }, true);
+      const results = await Promise.allSettled(
+        [...this.adapters.entries()].map(async ([venue, adapter]) => {
+          const canceled = await this.cancelVenue(venue, adapter, 'kill switch');
+          const closing = await this.closePositions(venue, await adapter.positions(), 'kill switch');
+          return { venue, canceled, closing };
+        }),
+      );
+      this.log('kill.requested', {
+        venues: results.map((r) => (r.status === 'fulfilled' ? r.value : { error: errorMessage(r.reason) })),
+      }, true);
+    })().finally(() => {
+      this.killing = undefined;
+    });
+    return this.killing;
+  }
+
+  /** Cancels our open orders on a venue through their actors, and any other open order directly. */
+  private async cancelVenue(venue: VenueId, adapter: PrivateAdapter, reason: string): Promise<number> {
+    let n = 0;
+    for (const o of this.orders.open({ venue })) if (o.spec && this.orders.cancel(o.clientOrderId, reason)) n++;
+    for (const o of await adapter.openOrders()) {
+      if (this.orders.context(o.clientOrderId) && !isTerminal(this.orders.status(o.clientOrderId) ?? 'DENIED')) continue;
+      try {
+        await adapter.cancel(o.symbol, o.clientOrderId);
+        this.log('order.external_canceled', { venue, symbol: o.symbol, clientOrderId: o.clientOrderId, reason });
+        n++;
+      } catch (e) {
+        this.log('order.external_cancel_failed', { venue, clientOrderId: o.clientOrderId, error: errorMessage(e) }, true);
+      }
+    }
+    return n;
+  }
+
+  /** Sends a reduce-only market order against each non-flat position. */
+  private async closePositions(venue: VenueId, positions: readonly VenuePosition[], reason: string): Promise<number> {
+    const registry = this.d.market?.market.registry;
+    let n = 0;
+    const stamp = this.d.clock.now();
+    for (const p of positions) {
+      const qty = p.qty.replace(/^[+-]/, '');
+      if (!/[1-9]/.test(qty)) continue;
+      const inst = registry?.lookup(venue)(p.symbol);
+      if (!inst) continue;
+      n++;
+      void this.orders.submit({
+        strategy: FLATTEN,
+        intentId: `flatten:${stamp}`,
+        leg: inst.id,
+        instrument: inst.id,
+        side: p.qty.startsWith('-') ? 'buy' : 'sell',
+        type: 'market',
+        tif: 'IOC',
+        qty,
+        reduceOnly: true,
+      }).then((o) => this.log('flatten.order', { instrument: inst.id, clientOrderId: o.clientOrderId, status: o.status, reason: o.reason ?? reason }));
+    }
+    return n;
+  }
+
+  private integrityChanged(venue: VenueId, i: VenueIntegrity): void {
+    if (i.state === 'ok') this.risk.unblockVenue(venue);
+    else if (i.state === 'broken') this.risk.blockVenue(venue, `INTEGRITY_BROKEN: ${i.mismatches.map((m) => m.kind).join(', ')} (adopt or flatten via the API)`);
+    else this.risk.blockVenue(venue, 'not reconciled yet');
+    this.dirty = true;
+  }
+
+  private adoptBalances(venue: VenueId, balances: readonly VenueBalance[]): void {
+    for (const b of balances) {
+      const before = this.ledger.balance(venue, b.asset);
+      if (before === b.total) continue;
+      this.ledger.setBalance(venue, b.asset, b.total);
+      this.dirty = true;
+    }
+  }
+
+  private adoptPositions(venue: VenueId, positions: readonly VenuePosition[]): void {
+    const registry = this.d.market?.market.registry;
+    const seen = new Set<string>();
+    for (const p of positions) {
+      const inst = registry?.lookup(venue)(p.symbol);
+      if (!inst) continue;
+      seen.add(inst.id);
+      this.ledger.setPosition(inst.id, { venue, kind: inst.kind, base: inst.base, quote: inst.quote, contractSize: inst.contractSize }, p.qty, p.entryPrice);
+    }
+    for (const lp of this.ledger.positions()) {
+      if (lp.instrument.startsWith(`${venue}:`) && !seen.has(lp.instrument) && lp.qty !== '0') {
+        const inst = registry?.get(lp.instrument);
+        if (inst) this.ledger.setPosition(inst.id, { venue, kind: inst.kind, base: inst.base, quote: inst.quote, contractSize: inst.contractSize }, '0', '0');
+      }
+    }
+  }
+
+  private localPositions(venue: VenueId): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const p of this.ledger.positions()) {
+      if (!p.instrument.startsWith(`${venue}:`)) continue;
+      const inst = this.d.market?.market.registry.get(p.instrument);
+      if (inst?.kind !== 'perp') continue;
+      out.set(p.instrument.slice(venue.length + 1), p.qty);
+    }
+    return out;
+  }
+
+  /** Mid of the synced book, else the last ticker's mark. */
+  private mark(id: string): string | undefined {
+    const feed = this.d.market?.market.feeds.get(id);
+    if (!feed) return undefined;
+    const inst = feed.instrument;
+    const sync = this.d.market?.market.tradableBook(id);
+    if (sync) {
+      const bid = sync.book.bids.best();
+      const ask = sync.book.asks.best();
+      if (Number.isFinite(bid) && Number.isFinite(ask)) {
+        const sum = bid + ask;
+        return sum % 2 === 0 ? inst.price.toText(sum / 2) : midText(inst.price.toText(bid), inst.price.toText(ask));
+      }
+    }
+    const m = feed.funding?.markPrice ?? feed.ticker?.last;
+    return m !== undefined && Number.isFinite(m) ? inst.price.toText(Math.round(m)) : undefined;
+  }
+
+  private dayStart(): number {
+    const now = this.d.clock.now();
+    return now - (now % DAY_MS);
+  }
+
+  private log(type: string, data: Record<string, unknown>, durable = false): void {
+    if (durable) void this.d.eventLog.appendDurable({ type, data }).catch((e: unknown) => this.d.logger.error({ err: errorMessage(e), type }, 'event log write failed'));
+    else this.d.eventLog.append({ type, data });
+  }
+
+  private async persist(): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    try {
+      await this.d.store.ledger.batch([
+        { type: 'put', key: LEDGER_KEY, value: JSON.stringify(this.ledger.toJSON()) },
+        { type: 'put', key: RISK_KEY, value: JSON.stringify(this.risk.toJSON()) },
+      ]);
+    } catch (e) {
+      this.dirty = true;
+      this.d.logger.error({ err: errorMessage(e) }, 'could not persist the ledger');
+    }
+  }
+}
+
+/** Returns (a + b) / 2 of two decimal strings exactly (one more decimal place). */
+function midText(a: string, b: string): string {
+  const scale = Math.max(a.split('.')[1]?.length ?? 0, b.split('.')[1]?.length ?? 0) + 1;
+  const toInt = (s: string): bigint => {
+    const [i, f = ''] = s.split('.');
+    return BigInt(i + f.padEnd(scale, '0'));
+  };
+  const sum = (toInt(a) + toInt(b)) * 5n; // ×10/2: one more place
+  const text = sum.toString().padStart(scale + 2, '0');
+  const int = text.slice(0, text.length - scale - 1);
+  const frac = text.slice(text.length - scale - 1).replace(/0+$/, '');
+  return frac ? `${int}.${frac}` : int;
+}

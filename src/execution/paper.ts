@@ -26,7 +26,7 @@ import { ErrorCodes, FleetError } from '../core/errors.ts';
 import { makeInstrument, type Instrument, type InstrumentSpec } from '../model/instrument.ts';
 import type { BookLevels, MarketEvent } from '../model/market.ts';
 import { numberText } from '../model/scale.ts';
-import { decOfNumber, decText } from '../sim/matching/decimal.ts';
+import { decOfNumber, decText } from '../model/decimal.ts';
 import { createMatchingEngine } from '../sim/matching/engine.ts';
 import type { SimAccountEvent, SimBalance, SimFill, SimOrder, SimPosition, SimReject } from '../sim/matching/types.ts';
 import type { PriceLevel, SimBookChange } from '../sim/protocolServer.ts';

@@ -5,7 +5,7 @@
  * their own entry price, so realized PnL is Σ closedQty × (exit − lotPrice) × contractSize and no
  * division (and no rounding) ever reaches a balance. Pure: times come in with the fills.
  */
-import { add, decText, div, isZero, min, mul, neg, parseDec, sign, sub, trim, ZERO, type Dec } from '../sim/matching/decimal.ts';
+import { add, decText, div, isZero, min, mul, neg, parseDec, sign, sub, trim, ZERO, type Dec } from '../model/decimal.ts';
 
 /** One execution as the ledger needs it; `qty` is in the instrument's size unit (contracts for perps). */
 export interface LedgerFill {

@@ -6,7 +6,7 @@
  * here is integer lots and ticks with their exact decimal text.
  */
 import type { Instrument } from '../model/instrument.ts';
-import { cmp, decOf, decOfNumber, decText, div, mul, parseDec, sign, type Dec, type Rounding } from '../sim/matching/decimal.ts';
+import { cmp, decOf, decOfNumber, decText, div, mul, parseDec, sign, type Dec, type Rounding } from '../model/decimal.ts';
 
 export type RoundingMode = 'passive' | 'aggressive';
 

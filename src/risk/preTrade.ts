@@ -7,7 +7,7 @@
  */
 import type { Mode } from '../config/schema.ts';
 import type { Instrument } from '../model/instrument.ts';
-import { add, cmp, decOfNumber, decText, mul, parseDec, sign, type Dec } from '../sim/matching/decimal.ts';
+import { add, cmp, decOfNumber, decText, mul, parseDec, sign, type Dec } from '../model/decimal.ts';
 import { notionalOf, qtyOfLots } from './orderRules.ts';
 import type { RiskLimits } from './riskEngine.ts';
 

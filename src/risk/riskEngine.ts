@@ -6,7 +6,7 @@
  * changes. Verdicts are edge-triggered: a kill is recorded when it is returned and a standing kill
  * is not reported again, so a caller may evaluate on every tick.
  */
-import { add, cmp, decOfNumber, decText, div, mul, neg, parseDec, sign, sub, ZERO, type Dec } from '../sim/matching/decimal.ts';
+import { add, cmp, decOfNumber, decText, div, mul, neg, parseDec, sign, sub, ZERO, type Dec } from '../model/decimal.ts';
 import { Breaker, type BreakerOptions, type BreakerState } from './breaker.ts';
 
 /** The limits the engine enforces (money in quote units, fractions as 0.1 for 10 %). */

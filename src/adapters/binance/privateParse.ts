@@ -9,6 +9,7 @@
 import { ErrorCodes, FleetError } from '../../core/errors.ts';
 import type { FeeRate, OrderKind, OrderSide, PrivateEvent, TimeInForce, VenueBalance, VenueFill, VenueOrder, VenueOrderStatus, VenuePosition } from '../../execution/types.ts';
 import { isObject, NOT_JSON, parseJson, SIGNED_DECIMAL, type Json } from '../parseKit.ts';
+import { addText } from '../../model/decimal.ts';
 
 const STATUS: Readonly<Record<string, VenueOrderStatus>> = {
   NEW: 'new',
@@ -208,7 +209,7 @@ export function parseBinanceSpotBalances(raw: unknown): VenueBalance[] {
   return list(obj(raw, 'account').balances, 'balances').map((row) => {
     const b = obj(row, 'balance');
     const free = decimal(b, 'free');
-    return { asset: text(b, 'asset'), total: addDecimals(free, decimal(b, 'locked')), free };
+    return { asset: text(b, 'asset'), total: sumText(free, decimal(b, 'locked')), free };
   });
 }
 
@@ -218,22 +219,9 @@ export function parseBinanceFeeRate(raw: unknown): FeeRate {
   const symbol = text(c, 'symbol');
   if (typeof c.makerCommissionRate === 'string') return { symbol, maker: decimal(c, 'makerCommissionRate'), taker: decimal(c, 'takerCommissionRate') };
   const parts = [obj(c.standardCommission, 'standardCommission'), ...[c.specialCommission, c.taxCommission].filter(isObject)];
-  const sum = (k: string): string => parts.map((p) => decimal(p, k)).reduce(addDecimals);
+  const sum = (k: string): string => parts.map((p) => decimal(p, k)).reduce(sumText);
   return { symbol, maker: sum('maker'), taker: sum('taker') };
 }
-
-/** Returns a + b exactly for plain signed decimals, at the finer of their written scales. */
-export function addDecimals(a: string, b: string): string {
-  const scale = Math.max(fraction(a), fraction(b));
-  const units = (s: string): bigint => BigInt(s.replace('.', '') + '0'.repeat(scale - fraction(s)));
-  const sum = units(a) + units(b);
-  const neg = sum < 0n;
-  const digits = (neg ? -sum : sum).toString().padStart(scale + 1, '0');
-  const whole = digits.slice(0, digits.length - scale);
-  return `${neg ? '-' : ''}${whole}${scale > 0 ? `.${digits.slice(digits.length - scale)}` : ''}`;
-}
-
-const fraction = (s: string): number => (s.includes('.') ? s.length - s.indexOf('.') - 1 : 0);
 
 /** What one user data frame said: normalized events, and whether the listen key lapsed. */
 export interface BinanceUserFrame {
@@ -351,7 +339,7 @@ function accountUpdate(a: Json): PrivateEvent[] {
 
 function spotBalance(b: Json): PrivateEvent {
   const free = decimal(b, 'f');
-  return { kind: 'balance', balance: { asset: text(b, 'a'), total: addDecimals(free, decimal(b, 'l')), free } };
+  return { kind: 'balance', balance: { asset: text(b, 'a'), total: sumText(free, decimal(b, 'l')), free } };
 }
 
 /** A `malformed` event, with the order's client id and symbol when the text shows them. */
@@ -359,4 +347,9 @@ function malformed(detail: string, frame: string): PrivateEvent {
   const cid = /"[cC]"\s*:\s*"([^"]+)"/.exec(frame)?.[1];
   const symbol = /"s"\s*:\s*"([^"]+)"/.exec(frame)?.[1];
   return { kind: 'malformed', detail, frame, ...(cid ? { clientOrderId: cid } : {}), ...(symbol ? { symbol } : {}) };
+}
+
+/** Returns a + b of two decimal strings the parser already checked. */
+function sumText(a: string, b: string): string {
+  return addText(a, b) ?? a;
 }

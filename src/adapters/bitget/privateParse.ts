@@ -11,10 +11,11 @@
  * https://www.bitget.com/api-doc/common/websocket-intro (login and error events).
  */
 import { isObject, NOT_JSON, parseJson, SIGNED_DECIMAL } from '../parseKit.ts';
-import { add, decText, parseDec, sub, ZERO } from '../../sim/matching/decimal.ts';
+import { add, decText, parseDec, sub, ZERO } from '../../model/decimal.ts';
 import type { OrderSide, PrivateEvent, TimeInForce, VenueBalance, VenueFill, VenueOrder, VenueOrderStatus, VenuePosition } from '../../execution/types.ts';
 import { bitgetSymbol } from './symbols.ts';
 import type { BitgetAccountRow, BitgetFeeDetail, BitgetFillRow, BitgetOrderRow, BitgetPositionRow, BitgetPrivateEvent, BitgetPrivatePush } from './privateMessages.ts';
+import { negateText } from '../../model/decimal.ts';
 
 /** Order state (futures `state`/`status`, spot `status`) → execution's status. */
 export const BITGET_ORDER_STATUS: Readonly<Record<string, VenueOrderStatus>> = {
@@ -32,12 +33,6 @@ export const BITGET_FORCE: Readonly<Record<string, TimeInForce>> = { gtc: 'GTC',
 
 const UNSIGNED = /^\d+(\.\d+)?$/;
 const ZERO_TEXT = /^0*(\.0*)?$/;
-
-/** Returns a decimal string with its sign flipped, digits untouched ("-0.0360" → "0.0360"). */
-export function negateDecimal(text: string): string {
-  if (text.startsWith('-')) return text.slice(1);
-  return ZERO_TEXT.test(text) ? text : `-${text}`;
-}
 
 function side(v: string | undefined): OrderSide | undefined {
   return v === 'buy' || v === 'sell' ? v : undefined;
@@ -114,7 +109,7 @@ export function parseBitgetFill(row: BitgetFillRow, symbol: string, clientOrderI
     side: s,
     price,
     qty,
-    fee: negateDecimal(feeText),
+    fee: negateText(feeText),
     feeAsset: fee?.feeCoin ?? '',
     liquidity: row.tradeScope?.toLowerCase().startsWith('m') ? 'maker' : 'taker',
     ts: ms(row.uTime, row.cTime),

@@ -9,7 +9,7 @@
  * rejectReason, cancelType), the endpoint and topic pages listed in privateMessages.ts.
  */
 import type { FeeRate, OrderSide, PrivateEvent, TimeInForce, VenueBalance, VenueFill, VenueOrder, VenueOrderStatus, VenuePosition } from '../../execution/types.ts';
-import { decText, parseDec, sub } from '../../sim/matching/decimal.ts';
+import { decText, parseDec, sub } from '../../model/decimal.ts';
 import { isObject, NOT_JSON, parseJson, SIGNED_DECIMAL, type Json } from '../parseKit.ts';
 import type { BybitExecutionRow, BybitOrderStatus, BybitFeeRateRow, BybitOrderRow, BybitPositionRow, BybitPrivateOpAnswer, BybitWalletCoin } from './privateMessages.ts';
 

@@ -15,6 +15,7 @@
 import type { FeeRate, OrderKind, OrderSide, PrivateEvent, TimeInForce, VenueBalance, VenueFill, VenueOrder, VenueOrderStatus, VenuePosition } from '../../execution/types.ts';
 import { isObject, NOT_JSON, parseJson, SIGNED_DECIMAL, timestamp, type Json } from '../parseKit.ts';
 import { OKX_PONG } from './ws.ts';
+import { negateText } from '../../model/decimal.ts';
 
 /** Why a row could not be read. */
 export interface OkxRowProblem {
@@ -52,12 +53,6 @@ const DECIMAL = /^\d+(\.\d+)?$/;
 /** Returns the OKX instrument type of an instId Fleet trades: linear swaps end in `-SWAP`. */
 export function okxInstType(instId: string): 'SWAP' | 'SPOT' {
   return instId.endsWith('-SWAP') ? 'SWAP' : 'SPOT';
-}
-
-/** Returns a signed decimal string with its sign flipped ("-0.12" → "0.12", "0" stays "0"). */
-export function negateDecimal(text: string): string {
-  if (text.startsWith('-')) return text.slice(1);
-  return /^0(\.0*)?$/.test(text) ? text : `-${text}`;
 }
 
 function text(row: Json, key: string): string | undefined {
@@ -143,7 +138,7 @@ export function parseOkxPushFill(row: Json, order: VenueOrder): Parsed<VenueFill
     side: order.side,
     price,
     qty,
-    fee: negateDecimal(fee),
+    fee: negateText(fee),
     feeAsset: text(row, 'fillFeeCcy') ?? '',
     liquidity: liquidity(text(row, 'execType')),
     ts: Number.isFinite(ts) ? ts : order.updatedAt,
@@ -170,7 +165,7 @@ export function parseOkxFillRow(row: unknown): Parsed<VenueFill> {
     side: s,
     price: f.fillPx,
     qty: f.fillSz,
-    fee: negateDecimal(f.fee),
+    fee: negateText(f.fee),
     feeAsset: f.feeCcy,
     liquidity: liquidity(text(row, 'execType')),
     ts: Number.isFinite(fillTime) ? fillTime : timestamp(f.ts),
@@ -184,7 +179,7 @@ export function parseOkxPosition(row: unknown): Parsed<VenuePosition> {
   if (isProblem(f)) return f;
   const pos = f.pos === '' ? '0' : f.pos;
   if (!SIGNED_DECIMAL.test(pos)) return { problem: `pos ${f.pos}` };
-  const qty = text(row, 'posSide') === 'short' && !pos.startsWith('-') ? negateDecimal(pos) : pos;
+  const qty = text(row, 'posSide') === 'short' && !pos.startsWith('-') ? negateText(pos) : pos;
   const upl = text(row, 'upl');
   const mark = text(row, 'markPx');
   return {
@@ -224,7 +219,7 @@ export function parseOkxFeeRate(symbol: string, row: unknown): Parsed<FeeRate> {
   const maker = (swap ? text(row, 'makerU') : undefined) || text(row, 'maker');
   const taker = (swap ? text(row, 'takerU') : undefined) || text(row, 'taker');
   if (!maker || !taker || !SIGNED_DECIMAL.test(maker) || !SIGNED_DECIMAL.test(taker)) return { problem: `fee rates ${String(maker)} / ${String(taker)}` };
-  return { symbol, maker: negateDecimal(maker), taker: negateDecimal(taker) };
+  return { symbol, maker: negateText(maker), taker: negateText(taker) };
 }
 
 /** What one private frame says: a pong, a control event (login, subscribe, error), or stream events. */

@@ -6,7 +6,7 @@
  * so the sum of each asset over all accounts moves only with deposits, and perp positions sum to
  * zero per symbol.
  */
-import { add, decOf, decText, div, mul, neg, sub, trim, ZERO, type Dec } from './decimal.ts';
+import { add, decOf, decText, div, mul, neg, sub, trim, ZERO, type Dec } from '../../model/decimal.ts';
 import { notional, priceDec, qtyDec, type SymbolBook } from './book.ts';
 import type { OwnOrder } from './orders.ts';
 import type { SimBalance, SimFill, SimPosition, SimSide } from './types.ts';

@@ -13,7 +13,7 @@
  */
 import { Executor } from './exec.ts';
 import { notional, type SymbolBook } from './book.ts';
-import { add, cmp, decText, parseDec, ZERO } from './decimal.ts';
+import { add, cmp, decText, parseDec, ZERO } from '../../model/decimal.ts';
 import { isOpen, remaining, snapshot, type OwnOrder } from './orders.ts';
 import { depthWithin, reject, required, take, type PlaceResult } from './place.ts';
 

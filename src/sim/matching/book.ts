@@ -7,7 +7,7 @@
  * FIFO, so one pass walks the queue in priority order.
  */
 import { makeInstrument, type Instrument, type InstrumentSpec } from '../../model/instrument.ts';
-import { add, decOf, mul, parseDec, type Dec } from './decimal.ts';
+import { add, decOf, mul, parseDec, type Dec } from '../../model/decimal.ts';
 import { isOpen, remaining, type OwnOrder } from './orders.ts';
 
 /** One price of one side: the market's lots there and the own orders queued in it. */

@@ -43,7 +43,7 @@
 import { FEE_ACCOUNT, isInternal, MARKET_ACCOUNT } from './accounts.ts';
 import { amendOrder } from './amend.ts';
 import { makeSymbolBook, markOf } from './book.ts';
-import { decText as decTextOf, parseDec } from './decimal.ts';
+import { decText as decTextOf, parseDec } from '../../model/decimal.ts';
 import { Executor } from './exec.ts';
 import { applyMarket } from './marketData.ts';
 import { isOpen, snapshot } from './orders.ts';

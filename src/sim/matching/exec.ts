@@ -6,7 +6,7 @@
 import type { VenueId } from '../../config/schema.ts';
 import { isInternal, Ledger, MARKET_ACCOUNT } from './accounts.ts';
 import { markOf, notional, qtyDec, type BookSide, type SymbolBook } from './book.ts';
-import { add, decOfNumber, decText, div, max, mul, trim, ZERO, type Dec } from './decimal.ts';
+import { add, decOfNumber, decText, div, max, mul, trim, ZERO, type Dec } from '../../model/decimal.ts';
 import { isOpen, remaining, snapshot, type OwnOrder } from './orders.ts';
 import type { MatchingEngineOptions, SimAccountEvent, SimFill, SimRejectCode, SimSide } from './types.ts';
 

@@ -3,7 +3,7 @@
  * immutable `SimOrder` snapshots, which are what leaves the engine.
  */
 import type { Instrument } from '../../model/instrument.ts';
-import { decOf, decText, div, type Dec, ZERO } from './decimal.ts';
+import { decOf, decText, div, type Dec, ZERO } from '../../model/decimal.ts';
 import type { SimOrder, SimOrderStatus, SimRejectCode } from './types.ts';
 
 /** The fields an order keeps unchanged from placing to every snapshot of it. */

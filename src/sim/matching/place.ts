@@ -6,7 +6,7 @@
  */
 import { Executor } from './exec.ts';
 import { notional, qtyDec, walkLevel, type BookSide, type SymbolBook } from './book.ts';
-import { add, cmp, decOf, decText, div, mul, parseDec, ZERO, type Dec } from './decimal.ts';
+import { add, cmp, decOf, decText, div, mul, parseDec, ZERO, type Dec } from '../../model/decimal.ts';
 import { isOpen, newOrder, remaining, snapshot, type OwnOrder } from './orders.ts';
 import type { SimFill, SimOrder, SimOrderRequest, SimReject, SimRejectCode, SimSide } from './types.ts';
 

@@ -7,7 +7,7 @@
  * Attach with `server.privateSide = createBinanceUsdmPrivateSide(engine, creds, opts)` (or Spot).
  */
 import { SystemClock, type Clock } from '../../core/clock.ts';
-import { decOfNumber, decText, sub } from '../matching/decimal.ts';
+import { decOfNumber, decText, sub } from '../../model/decimal.ts';
 import type { SimExchange, SimPosition } from '../matching/types.ts';
 import type { HttpAnswer, SimConnection, SimHttpRequest, SimVenueServer, VenuePrivateSide } from '../protocolServer.ts';
 import { binanceError, checkApiKey, checkSigned, paramsOf, WeightBudget } from './binance/auth.ts';

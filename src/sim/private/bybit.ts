@@ -7,7 +7,7 @@
  * (bybit/stream.ts). Attach with `server.privateSide = createBybitPrivateSide(engine, creds, opts)`.
  */
 import { SystemClock, type Clock } from '../../core/clock.ts';
-import { decOfNumber, decText } from '../matching/decimal.ts';
+import { decOfNumber, decText } from '../../model/decimal.ts';
 import type { SimExchange, SimPosition } from '../matching/types.ts';
 import type { HttpAnswer, SimConnection, SimHttpRequest, SimVenueServer, VenuePrivateSide } from '../protocolServer.ts';
 import { bybitEnvelope, checkBybitAuth, RollingBudget } from './bybit/auth.ts';

@@ -13,7 +13,7 @@
  * spot venue gives the amended order a random new client id when `newClientOrderId` is absent; the
  * engine cannot rename an order, so here the id is kept unless another one is asked for (refused).
  */
-import { cmp, ZERO } from '../../matching/decimal.ts';
+import { cmp, ZERO } from '../../../model/decimal.ts';
 import type { SimExchange, SimOrder, SimOrderRequest } from '../../matching/types.ts';
 import type { HttpAnswer, SimVenueServer } from '../../protocolServer.ts';
 import type { SimCredentials } from '../credentials.ts';

@@ -18,7 +18,7 @@
  */
 import type { Clock } from '../../../core/clock.ts';
 import { writtenDecimals } from '../../../model/scale.ts';
-import { abs, add, min, mul, neg, sign, sub, ZERO, type Dec } from '../../matching/decimal.ts';
+import { abs, add, min, mul, neg, sign, sub, ZERO, type Dec } from '../../../model/decimal.ts';
 import type { SimAccountEvent, SimBalance, SimExchange, SimFill, SimOrder, SimPosition } from '../../matching/types.ts';
 import type { SimConnection, SimVenueServer } from '../../protocolServer.ts';
 import type { SimCredentials } from '../credentials.ts';

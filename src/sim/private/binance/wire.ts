@@ -4,7 +4,7 @@
  * executionReport and outboundAccountPosition, futures balances and position risk. Field sets
  * follow the docs examples (the shared fixtures binance-usdm/user-*.json, binance-spot/user-*.json).
  */
-import { add, decText, isZero, mul, parseDec, sub, ZERO, type Dec } from '../../matching/decimal.ts';
+import { add, decText, isZero, mul, parseDec, sub, ZERO, type Dec } from '../../../model/decimal.ts';
 import type { SimBalance, SimFill, SimOrder, SimOrderStatus, SimPosition } from '../../matching/types.ts';
 
 const STATUS: Record<SimOrderStatus, string> = {

@@ -12,7 +12,7 @@
  */
 import type { InstrumentSpec } from '../../../model/instrument.ts';
 import { writtenDecimals } from '../../../model/scale.ts';
-import { add, parseDec, ZERO, type Dec } from '../../matching/decimal.ts';
+import { add, parseDec, ZERO, type Dec } from '../../../model/decimal.ts';
 import type { SimOrder, SimTimeInForce } from '../../matching/types.ts';
 import type { HttpAnswer } from '../../protocolServer.ts';
 import { BITGET_REQUEST, bitgetReject } from './errors.ts';

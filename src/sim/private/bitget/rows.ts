@@ -5,7 +5,7 @@
  * 16-decimal strings ("10.0000000000000000"). Bitget fees are negative when charged.
  */
 import type { InstrumentSpec } from '../../../model/instrument.ts';
-import { abs, decText, div, mul, neg, parseDec, sub, ZERO, type Dec } from '../../matching/decimal.ts';
+import { abs, decText, div, mul, neg, parseDec, sub, ZERO, type Dec } from '../../../model/decimal.ts';
 import type { SimBalance, SimFill, SimOrder, SimPosition } from '../../matching/types.ts';
 import { bitgetWire } from '../../../adapters/bitget/symbols.ts';
 

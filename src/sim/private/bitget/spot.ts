@@ -6,7 +6,7 @@
  * the engine (adapters/bitget/symbols.ts).
  */
 import { bitgetSymbol } from '../../../adapters/bitget/symbols.ts';
-import { decOfNumber, decText } from '../../matching/decimal.ts';
+import { decOfNumber, decText } from '../../../model/decimal.ts';
 import type { SimTimeInForce } from '../../matching/types.ts';
 import type { HttpAnswer } from '../../protocolServer.ts';
 import { baseForQuote } from '../okx/quote.ts';

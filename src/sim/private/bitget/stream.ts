@@ -12,7 +12,7 @@
  */
 import { bitgetWire } from '../../../adapters/bitget/symbols.ts';
 import type { InstrumentSpec } from '../../../model/instrument.ts';
-import { add, parseDec, ZERO, type Dec } from '../../matching/decimal.ts';
+import { add, parseDec, ZERO, type Dec } from '../../../model/decimal.ts';
 import type { SimBalance, SimPosition } from '../../matching/types.ts';
 import type { SimConnection, SimVenueServer } from '../../protocolServer.ts';
 import type { LedgerStreamDeps } from '../common/ledgerSide.ts';

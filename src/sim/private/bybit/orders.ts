@@ -5,7 +5,7 @@
  * Like the venue, a PostOnly order that would take, a FOK that cannot fill in full and a market
  * order with nothing to meet are accepted (retCode 0) and then Cancelled with their rejectReason.
  */
-import { cmp } from '../../matching/decimal.ts';
+import { cmp } from '../../../model/decimal.ts';
 import type { SimExchange, SimFill, SimOrder, SimOrderRequest, SimRejectCode } from '../../matching/types.ts';
 import type { SimVenueServer } from '../../protocolServer.ts';
 import type { SimCredentials } from '../credentials.ts';

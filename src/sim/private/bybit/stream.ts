@@ -12,7 +12,7 @@
  * Wallet pushes are coalesced per engine step (one per microtask), as Bybit sends one per change.
  */
 import type { Clock } from '../../../core/clock.ts';
-import { abs, cmp, decOfNumber, decText, isZero, min, mul, neg, sign, sub, ZERO } from '../../matching/decimal.ts';
+import { abs, cmp, decOfNumber, decText, isZero, min, mul, neg, sign, sub, ZERO } from '../../../model/decimal.ts';
 import type { SimAccountEvent, SimExchange, SimFill, SimOrder, SimPosition } from '../../matching/types.ts';
 import type { SimConnection, SimVenueServer } from '../../protocolServer.ts';
 import type { SimCredentials } from '../credentials.ts';

@@ -5,7 +5,7 @@
  * (the shared fixtures private-*.docs.json); values the simulator has no notion of (TP/SL, IV,
  * risk ids) carry the venue's neutral defaults.
  */
-import { add, cmp, decText, div, isZero, mul, parseDec, sub, ZERO, type Dec } from '../../matching/decimal.ts';
+import { add, cmp, decText, div, isZero, mul, parseDec, sub, ZERO, type Dec } from '../../../model/decimal.ts';
 import { writtenDecimals } from '../../../model/scale.ts';
 import type { SimBalance, SimFill, SimOrder, SimOrderStatus, SimPosition, SimRejectCode } from '../../matching/types.ts';
 

@@ -18,7 +18,7 @@
  * the order's state: the venue confirms every successful amend on the orders channel.
  */
 import type { Clock } from '../../../core/clock.ts';
-import { add, decText, div, mul, parseDec, cmp, ZERO, type Dec } from '../../matching/decimal.ts';
+import { add, decText, div, mul, parseDec, cmp, ZERO, type Dec } from '../../../model/decimal.ts';
 import type { SimAccountEvent, SimBalance, SimExchange, SimFill, SimOrder, SimPosition } from '../../matching/types.ts';
 import type { SimFault } from '../../protocolServer.ts';
 

@@ -4,7 +4,7 @@
  * walked down the venue's current asks and floored to the lot, which is what the venue's own
  * matching would buy.
  */
-import { add, cmp, decText, div, mul, parseDec, sub, ZERO, type Dec } from '../../matching/decimal.ts';
+import { add, cmp, decText, div, mul, parseDec, sub, ZERO, type Dec } from '../../../model/decimal.ts';
 import type { PriceLevel } from '../../protocolServer.ts';
 
 /** Returns the base quantity (on the lot grid) `quote` buys from `asks` (best first); "0" when none. */

@@ -6,7 +6,7 @@
  * `canceled`, cancelSource 31 / 13), not refused, so they answer `sCode` "0" with an order id.
  */
 import type { InstrumentSpec } from '../../../model/instrument.ts';
-import { abs, add, cmp, decText, parseDec, sign, ZERO, type Dec } from '../../matching/decimal.ts';
+import { abs, add, cmp, decText, parseDec, sign, ZERO, type Dec } from '../../../model/decimal.ts';
 import type { SimExchange, SimOrder, SimOrderRequest, SimTimeInForce } from '../../matching/types.ts';
 import type { HttpAnswer, SimHttpRequest, SimVenueServer } from '../../protocolServer.ts';
 import type { SimCredentials } from '../credentials.ts';

@@ -6,7 +6,7 @@
  * positive when rebated, the opposite of the engine's sign.
  */
 import type { InstrumentSpec } from '../../../model/instrument.ts';
-import { abs, add, decOfNumber, decText, mul, neg, parseDec, sub, ZERO, type Dec } from '../../matching/decimal.ts';
+import { abs, add, decOfNumber, decText, mul, neg, parseDec, sub, ZERO, type Dec } from '../../../model/decimal.ts';
 import type { SimBalance, SimFill, SimOrder, SimPosition } from '../../matching/types.ts';
 import { OKX_CANCEL_SOURCE } from './errors.ts';
 

@@ -4,7 +4,7 @@
  * rounds, and only where a rule says so (margin, entry price, average price). Floats never touch
  * a balance.
  */
-import { numberText } from '../../model/scale.ts';
+import { numberText } from './scale.ts';
 
 /** `v` × 10^-`s`; `s` ≥ 0. Immutable. */
 export interface Dec {
@@ -159,4 +159,17 @@ export function trim(a: Dec): Dec {
     s--;
   }
   return { v, s };
+}
+
+/** Returns a decimal string with its sign flipped, digits as written ("-0.0360" → "0.0360", zero unsigned). */
+export function negateText(text: string): string {
+  if (text.startsWith('-')) return text.slice(1);
+  return /^0*(\.0*)?$/.test(text) ? text : `-${text}`;
+}
+
+/** Returns a + b of two decimal strings exactly, trailing zeros trimmed (undefined if either is not a decimal). */
+export function addText(a: string, b: string): string | undefined {
+  const x = parseDec(a);
+  const y = parseDec(b);
+  return x && y ? decText(add(x, y)) : undefined;
 }

@@ -11,7 +11,14 @@ import { openPersistence, type Persistence } from '../runtime/persistence.ts';
 import type { CorruptRecord, EventQuery, EventRecord } from '../runtime/eventLog.ts';
 import { parseFlags, parseSince } from './args.ts';
 
-export const AUDIT_USAGE = 'fleet audit [--data-dir DIR] [--actor ID|PREFIX*] [--type T] [--since ISO|DURATION] [--until ISO|DURATION] [--json]';
+export const AUDIT_USAGE = 'fleet audit [--data-dir DIR] [--actor ID|PREFIX*] [--type T|order] [--since ISO|DURATION] [--until ISO|DURATION] [--json]';
+
+/**
+ * `--type order`: every record of every order actor (intent, denial, request, answers, fills,
+ * transitions, refusals), grouped so each order's whole life reads top to bottom, orders in the
+ * order they began.
+ */
+export const ORDER_LIFE = 'order';
 
 export interface AuditSink {
   record(r: EventRecord): void;
@@ -29,15 +36,18 @@ export async function runAudit(args: string[], out: NodeJS.WritableStream = proc
     json: { type: 'boolean' },
   });
   const now = new SystemClock().now();
+  const orderLife = values.type === ORDER_LIFE;
   const q: EventQuery = {
-    ...(values.actor ? { actor: values.actor } : {}),
-    ...(values.type ? { type: values.type } : {}),
+    ...(orderLife ? { actor: values.actor ?? 'order:*' } : values.actor ? { actor: values.actor } : {}),
+    ...(values.type && !orderLife ? { type: values.type } : {}),
     ...(values.since ? { since: parseSince(values.since, now) } : {}),
     ...(values.until ? { until: parseSince(values.until, now, 'until') } : {}),
   };
   const dataDir = resolve(values['data-dir'] ?? 'data');
   let corrupt = 0;
-  const printer = values.json ? jsonPrinter(out) : tablePrinter(out);
+  const flat = values.json ? jsonPrinter(out) : tablePrinter(out);
+  const lives = orderLife ? new OrderLives() : undefined;
+  const printer = lives ? (r: EventRecord) => lives.add(r) : flat;
   const sink: AuditSink = {
     record: printer,
     corrupt: (c) => {
@@ -52,6 +62,7 @@ export async function runAudit(args: string[], out: NodeJS.WritableStream = proc
     record(r);
   };
   await auditEvents(dataDir, q, sink);
+  lives?.print(out, values.json ? flat : undefined);
   if (matched === 0) err.write('fleet audit: no matching records\n');
   if (corrupt > 0) err.write(`fleet audit: ${corrupt} unreadable record(s) reported above\n`);
   return 0;
@@ -136,4 +147,36 @@ function tablePrinter(out: NodeJS.WritableStream): (r: EventRecord) => void {
           : JSON.stringify(r.data);
     out.write(`${String(r.seq).padStart(8)}  ${new Date(r.ts).toISOString().padEnd(24)}  ${r.type.padEnd(28)}  ${(r.actor ?? '-').padEnd(28)}  ${what}\n`);
   };
+}
+
+/** Collects order records by actor and prints each order's life as one block. */
+class OrderLives {
+  private readonly byOrder = new Map<string, EventRecord[]>();
+
+  add(r: EventRecord): void {
+    const id = r.actor ?? '-';
+    const list = this.byOrder.get(id);
+    if (list) list.push(r);
+    else this.byOrder.set(id, [r]);
+  }
+
+  /** Table: a heading per order (what it was and how it ended), then its records; JSON: records grouped. */
+  print(out: NodeJS.WritableStream, json?: (r: EventRecord) => void): void {
+    for (const [id, records] of this.byOrder) {
+      if (json) {
+        for (const r of records) json(r);
+        continue;
+      }
+      const intent = records.find((r) => r.type === 'order.intent')?.data as Record<string, unknown> | undefined;
+      const last = [...records].reverse().find((r) => r.type === 'transition');
+      const what = intent
+        ? `${intent.strategy} ${intent.side} ${intent.qty} ${intent.instrument}${intent.price !== null && intent.price !== undefined ? ` @ ${intent.price}` : ' at market'} (${intent.type} ${intent.tif}${intent.reduceOnly ? ', reduce-only' : ''})`
+        : '(intent not in range)';
+      out.write(`\n${id}  ${what}  →  ${last?.to ?? 'INITIALIZED'}\n`);
+      for (const r of records) {
+        const detail = r.type === 'transition' ? `${r.from} --${r.event}--> ${r.to}` : r.data === undefined ? '' : JSON.stringify(r.data);
+        out.write(`  ${String(r.seq).padStart(8)}  ${new Date(r.ts).toISOString()}  ${r.type.padEnd(22)}  ${detail}\n`);
+      }
+    }
+  }
 }

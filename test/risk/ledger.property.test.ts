@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Ledger, type LedgerFill } from '../../src/risk/ledger.ts';
-import { add, decOf, decText, mul, neg, parseDec, sub, ZERO, type Dec } from '../../src/sim/matching/decimal.ts';
+import { add, decOf, decText, mul, neg, parseDec, sub, ZERO, type Dec } from '../../src/model/decimal.ts';
 
 interface Market {
   readonly venue: string;

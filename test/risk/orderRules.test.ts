@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeInstrument } from '../../src/model/instrument.ts';
 import { notionalOf, roundOrder } from '../../src/risk/orderRules.ts';
-import { decText } from '../../src/sim/matching/decimal.ts';
+import { decText } from '../../src/model/decimal.ts';
 
 const PERP = makeInstrument({
   venue: 'bybit-linear',

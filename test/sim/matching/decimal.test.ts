@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { add, cmp, decOfNumber, decText, div, mul, parseDec, sub, trim, type Dec } from '../../../src/sim/matching/decimal.ts';
+import { add, cmp, decOfNumber, decText, div, mul, parseDec, sub, trim, type Dec } from '../../../src/model/decimal.ts';
 
 const d = (s: string): Dec => parseDec(s)!;
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InstrumentSpec } from '../../../src/model/instrument.ts';
-import { cmp, decOfNumber, decText, mul, parseDec } from '../../../src/sim/matching/decimal.ts';
+import { cmp, decOfNumber, decText, mul, parseDec } from '../../../src/model/decimal.ts';
 import type { SimAccountEvent, SimFill, SimOrderRequest, SimTimeInForce } from '../../../src/sim/matching/types.ts';
 import { setup, type Engine } from './helpers.ts';
 

@@ -34,6 +34,7 @@ import { OrderManager, type AppliedFill, type OrderIntent, type OrderOutcome, ty
 import { Reconciler, type VenueIntegrity } from './reconciler.ts';
 import { ModeControl, missingLiveKeys, type ModeAnswer } from './modeControl.ts';
 import { createPaperAdapter } from './paper.ts';
+import { isFleetClientOrderId, type ClientIdVenue } from './clientOrderId.ts';
 import type { FeeRate, PrivateAdapter, PrivateAdapterFactory, VenueBalance, VenuePosition } from './types.ts';
 
 export interface ExecutionDeps {
@@ -452,6 +453,13 @@ export class ExecutionService {
 
   private applyFill(f: AppliedFill): boolean {
     const inst = f.instrument;
+    if (!f.known && !isFleetClientOrderId(f.venue as ClientIdVenue, f.fill.clientOrderId)) {
+      // Someone else traded this account: the ledger keeps what the daemon did, and the
+      // difference is for reconciliation to raise (INTEGRITY_BROKEN) and the operator to settle.
+      this.d.logger.warn({ venue: f.venue, clientOrderId: f.fill.clientOrderId, tradeId: f.fill.tradeId }, 'a fill of an order the daemon did not place');
+      void this.reconciler?.run(f.venue);
+      return true;
+    }
     const fresh = this.ledger.applyFill({
       venue: f.venue,
       instrument: inst.id,

@@ -12,6 +12,7 @@ import type { InstrumentSpec } from '../model/instrument.ts';
 import { MarketGenerator, type ScenarioName, type SimUniverse } from './market/generator.ts';
 import type { SimFault, SimVenueServer } from './protocolServer.ts';
 import type { SimCredentials } from './private/credentials.ts';
+import type { SimExchange } from './matching/types.ts';
 import { createSimVenue } from './venues/registry.ts';
 
 export interface SimClusterOptions {
@@ -146,6 +147,11 @@ export class SimCluster {
       };
     }
     return { ...config, venues };
+  }
+
+  /** The venue's matching engine: what the account really holds (tests, the operator's view). */
+  exchange(venue: VenueId): SimExchange | undefined {
+    return this.servers.get(venue)?.exchange;
   }
 
   /** All instruments listed now, per venue. */

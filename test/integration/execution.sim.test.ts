@@ -88,9 +88,7 @@ describe('execution in sim mode', () => {
     for (const venue of ['bybit-linear', 'binance-usdm'] as const) {
       const sim = d.sim!;
       const creds = sim.credentials.get(venue)!;
-      const server = sim.endpoints().find((e) => e.venue === venue)!;
-      expect(server).toBeDefined();
-      const engine = (sim as unknown as { servers: Map<VenueId, { exchange: { positions(a: string): { qty: string }[]; openOrders(a: string): unknown[] } }> }).servers.get(venue)!.exchange;
+      const engine = sim.exchange(venue)!;
       expect(engine.openOrders(creds.account)).toEqual([]);
       expect(engine.positions(creds.account).filter((p) => !/^-?0(\.0*)?$/.test(p.qty))).toEqual([]);
     }
@@ -99,5 +97,61 @@ describe('execution in sim mode', () => {
     expect(after).toMatchObject({ status: 'DENIED', reason: expect.stringMatching(/^portfolio: /) });
     const events = (await get('/api/events/recent?type=kill.started&limit=5')) as unknown[];
     expect(events.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('reconciliation catches an order placed and a position closed behind the daemon\'s back; adopt settles it', async () => {
+    const { d, post, get } = await boot(resolve(tmp.dir, 'reconcile'));
+    const ex = d.execution!;
+    const sim = d.sim!;
+    const ready = async () => {
+      const integrity = (await get('/api/integrity')) as { venue: VenueId; state: string }[];
+      return integrity.length === 3 && integrity.every((i) => i.state === 'ok') ? integrity : undefined;
+    };
+    await eventually(ready, 'every venue reconciled', 20_000);
+    await eventually(async () => (d.market!.market.tradableBook('binance-usdm:BTCUSDT') ? true : undefined), 'book synced', 15_000);
+
+    // 1. An order placed by hand on the same Bybit account.
+    const bybit = sim.exchange('bybit-linear')!;
+    const bybitAccount = sim.credentials.get('bybit-linear')!.account;
+    const b = bestOf(d, 'bybit-linear:BTCUSDT');
+    const far = b.inst.price.toText(Math.round(b.inst.price.toInt(b.bid) * 0.8));
+    const placed = bybit.place({ account: bybitAccount, symbol: 'BTCUSDT', clientOrderId: 'by-hand-1', side: 'buy', type: 'limit', tif: 'GTC', price: far, qty: '0.010' });
+    expect('order' in placed).toBe(true);
+    const broken = await eventually(async () => {
+      const i = ((await get('/api/integrity')) as { venue: string; state: string; mismatches: { kind: string; clientOrderId?: string }[] }[]).find((x) => x.venue === 'bybit-linear');
+      return i?.state === 'broken' ? i : undefined;
+    }, 'INTEGRITY_BROKEN on bybit', 10_000);
+    expect(broken.mismatches).toEqual([expect.objectContaining({ kind: 'unknown-order', clientOrderId: 'by-hand-1' })]);
+    expect(((await get('/api/events/recent?type=INTEGRITY_BROKEN')) as unknown[]).length).toBe(1);
+    const blocked = await ex.submit({ strategy: 'test', intentId: 'r1', leg: 'a', instrument: 'bybit-linear:BTCUSDT', side: 'buy', type: 'market', qty: '0.010' });
+    expect(blocked).toMatchObject({ status: 'DENIED', reason: expect.stringMatching(/^venue: .*INTEGRITY_BROKEN/) });
+    // Other venues still trade.
+    const elsewhere = await ex.submit({ strategy: 'test', intentId: 'r1', leg: 'b', instrument: 'binance-usdm:BTCUSDT', side: 'buy', type: 'market', qty: '0.010' });
+    expect(elsewhere.status).not.toBe('DENIED');
+    await eventually(async () => (ex.orders.status(elsewhere.clientOrderId) === 'FILLED' ? true : undefined), 'binance buy filled', 10_000);
+
+    // Adopting takes the venue's state: the hand-placed order is tracked as the venue's; trading resumes.
+    expect((await post('/api/integrity/adopt', { venue: 'bybit-linear' })).status).toBe(200);
+    await eventually(async () => ((await ready()) ? true : undefined), 'bybit ok again', 10_000);
+    const again = await ex.submit({ strategy: 'test', intentId: 'r1', leg: 'c', instrument: 'bybit-linear:BTCUSDT', side: 'buy', type: 'limit', qty: '0.010', price: far });
+    expect(again.status).toBe('ACCEPTED');
+
+    // 2. The Binance position closed by hand: the ledger still holds it, the venue does not.
+    const binance = sim.exchange('binance-usdm')!;
+    const binanceAccount = sim.credentials.get('binance-usdm')!.account;
+    expect(ex.positions().map((p) => p.instrument)).toContain('binance-usdm:BTCUSDT');
+    const closed = binance.place({ account: binanceAccount, symbol: 'BTCUSDT', clientOrderId: 'by-hand-2', side: 'sell', type: 'market', tif: 'IOC', qty: '0.010', reduceOnly: true });
+    expect('order' in closed).toBe(true);
+    const positionGone = await eventually(async () => {
+      const i = ((await get('/api/integrity')) as { venue: string; state: string; mismatches: { kind: string; symbol?: string; local?: string; venue?: string }[] }[]).find((x) => x.venue === 'binance-usdm');
+      return i?.state === 'broken' ? i : undefined;
+    }, 'INTEGRITY_BROKEN on binance', 10_000);
+    expect(positionGone.mismatches).toEqual([{ kind: 'position', symbol: 'BTCUSDT', local: '0.01', venue: '0' }]);
+    // Flatten answers too: nothing left to close, the venue is then adopted flat.
+    expect((await post('/api/integrity/flatten', { venue: 'binance-usdm' })).status).toBe(200);
+    expect((await post('/api/integrity/adopt', { venue: 'binance-usdm' })).status).toBe(200);
+    await eventually(async () => ((await ready()) ? true : undefined), 'binance ok again', 10_000);
+    expect(ex.positions().map((p) => p.instrument)).not.toContain('binance-usdm:BTCUSDT');
+    expect((await post('/api/integrity/adopt', { venue: 'nowhere' })).status).toBe(400);
   }, 60_000);
 });

@@ -5,6 +5,7 @@ import { requireToken } from '../auth.ts';
 import { ApiErrors, sendError } from '../errors.ts';
 import { SIM_FAULT_KINDS, VENUE_IDS, type VenueId } from '../../config/schema.ts';
 import type { SimFault } from '../../sim/protocolServer.ts';
+import { clientOrderId, type ClientIdVenue } from '../../execution/clientOrderId.ts';
 
 /** Returns the plugin with the debug routes. */
 export function debugRoutes(deps: AppDeps): FastifyPluginAsync {
@@ -51,6 +52,46 @@ export function debugRoutes(deps: AppDeps): FastifyPluginAsync {
         if (!deps.simFault(venue, kind, count)) return sendError(reply, ApiErrors.notFound, `no simulated venue ${venue}`);
         deps.eventLog.append({ type: 'sim.fault-injected', data: { venue, kind, count } });
         return reply.code(202).send({ venue, kind, count });
+      },
+    );
+    app.post(
+      '/api/debug/order',
+      {
+        schema: {
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['intentId', 'instrument', 'side', 'type', 'qty'],
+            properties: {
+              intentId: { type: 'string', minLength: 1, maxLength: 64 },
+              instrument: { type: 'string', minLength: 3 },
+              side: { type: 'string', enum: ['buy', 'sell'] },
+              type: { type: 'string', enum: ['market', 'limit'] },
+              tif: { type: 'string', enum: ['GTC', 'IOC', 'FOK', 'POST_ONLY'] },
+              qty: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?$' },
+              price: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?$' },
+              reduceOnly: { type: 'boolean' },
+            },
+          },
+        },
+      },
+      async (request, reply) => {
+        const ex = deps.execution;
+        if (!ex) return sendError(reply, ApiErrors.conflict, 'nothing trades in this daemon (no venue runs)');
+        const b = request.body as { intentId: string; instrument: string; side: 'buy' | 'sell'; type: 'market' | 'limit'; tif?: 'GTC'; qty: string; price?: string; reduceOnly?: boolean };
+        const venue = b.instrument.slice(0, b.instrument.indexOf(':'));
+        if (!(VENUE_IDS as readonly string[]).includes(venue)) return sendError(reply, ApiErrors.badRequest, `unknown venue in ${b.instrument}`);
+        const cid = clientOrderId(venue as ClientIdVenue, { strategy: 'debug', intentId: b.intentId, leg: 0 });
+        const outcome = ex.submit({ strategy: 'debug', leg: 0, ...b });
+        // Answer once the intent is on disk (SUBMITTED) or refused, not when the venue answers.
+        for (;;) {
+          const status = ex.orders.status(cid);
+          if (status !== undefined && status !== 'INITIALIZED') break;
+          const done = await Promise.race([outcome.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5))]);
+          if (done) break;
+        }
+        await deps.runtime.settle();
+        return reply.code(202).send({ clientOrderId: cid, status: ex.orders.status(cid) });
       },
     );
   };

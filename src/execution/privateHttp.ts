@@ -10,10 +10,10 @@
 import type { Clock } from '../core/clock.ts';
 import { ErrorCodes, FleetError, type ErrorCode } from '../core/errors.ts';
 import type { VenueId } from '../config/schema.ts';
-import type { HttpMethod, RawResponse, RestClient } from '../adapters/rest.ts';
+import { RestClient, type HttpMethod, type RawResponse } from '../adapters/rest.ts';
 import type { VenueErrorClass } from '../adapters/venueErrors.ts';
-import type { RateLimiter } from './rateLimiter.ts';
-import type { VenueCallDetails } from './types.ts';
+import { RateLimiter, type VenueRateLimits } from './rateLimiter.ts';
+import type { PrivateAdapterOptions, VenueCallDetails } from './types.ts';
 
 export type Params = Readonly<Record<string, string | number | boolean | undefined>>;
 
@@ -144,4 +144,26 @@ export class PrivateHttp {
     const codeText = env.code !== undefined ? ` (code ${env.code})` : '';
     throw new FleetError(code, `${wire.venue} ${call.endpoint}: ${cls.reason}${codeText}: ${env.message}`, cls.class, details);
   }
+}
+
+/** The REST client, the account's rate limiter and the signed-call path a private adapter runs on. */
+export interface PrivateTransport {
+  readonly rest: RestClient;
+  readonly limiter: RateLimiter;
+  readonly http: PrivateHttp;
+}
+
+/** Builds an adapter's transport from its options: one place for timeouts, limits, retries and their log line. */
+export function privateTransport(o: PrivateAdapterOptions, limits: VenueRateLimits, wire: VenueWire): PrivateTransport {
+  const rest = new RestClient(o.restUrl, { clock: o.clock, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
+  const limiter = new RateLimiter(limits, o.clock);
+  const http = new PrivateHttp({
+    clock: o.clock,
+    rest,
+    limiter,
+    wire,
+    ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
+    onRetry: (call, err, attempt, delayMs) => o.logger.warn({ venue: o.venue, endpoint: call.endpoint, code: err.code, attempt, delayMs, err: err.message }, 'private call retried'),
+  });
+  return { rest, limiter, http };
 }

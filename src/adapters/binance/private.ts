@@ -25,9 +25,9 @@
 import { Subject, type Observable } from 'rxjs';
 import type { TimerHandle } from '../../core/clock.ts';
 import { ErrorCodes, FleetError, errorMessage } from '../../core/errors.ts';
-import { PrivateHttp, type Params, type PrivateCall, type VenueWire } from '../../execution/privateHttp.ts';
+import { privateTransport, type PrivateHttp, type Params, type PrivateCall, type VenueWire } from '../../execution/privateHttp.ts';
 import { PrivateSocket } from '../../execution/privateSocket.ts';
-import { RateLimiter, type VenueRateLimits } from '../../execution/rateLimiter.ts';
+import type { VenueRateLimits } from '../../execution/rateLimiter.ts';
 import type {
   AmendRequest,
   FeeRate,
@@ -42,7 +42,7 @@ import type {
   VenueOrder,
   VenuePosition,
 } from '../../execution/types.ts';
-import { RestClient } from '../rest.ts';
+import type { RestClient } from '../rest.ts';
 import { binanceApiKeyHeaders, encodeBinanceParams, signBinanceRequest, type BinanceKey } from './auth.ts';
 import { classify } from './errors.ts';
 import { BINANCE_SPOT_RATE_LIMITS, BINANCE_USDM_RATE_LIMITS } from './limits.ts';
@@ -168,15 +168,7 @@ class BinancePrivateAdapter implements PrivateAdapter {
   ) {
     this.venue = o.venue;
     this.events$ = this.subject.asObservable();
-    this.rest = new RestClient(o.restUrl, { clock: o.clock, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
-    this.http = new PrivateHttp({
-      clock: o.clock,
-      rest: this.rest,
-      limiter: new RateLimiter(m.limits, o.clock),
-      wire: binanceWire(o.venue, { apiKey: o.key, apiSecret: o.secret }),
-      ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
-      onRetry: (call, err, attempt, delayMs) => o.logger.warn({ venue: o.venue, endpoint: call.endpoint, attempt, delayMs, err: err.message }, 'binance private call retried'),
-    });
+    ({ rest: this.rest, http: this.http } = privateTransport(o, m.limits, binanceWire(o.venue, { apiKey: o.key, apiSecret: o.secret })));
   }
 
   async start(): Promise<void> {

@@ -21,14 +21,13 @@
  */
 import { Subject, type Observable } from 'rxjs';
 import { ErrorCodes, FleetError } from '../../core/errors.ts';
-import { PrivateHttp, type PrivateCall, type SignedRequest, type Unwrapped, type VenueWire } from '../../execution/privateHttp.ts';
+import { privateTransport, type PrivateHttp, type PrivateCall, type SignedRequest, type Unwrapped, type VenueWire } from '../../execution/privateHttp.ts';
 import { PrivateSocket } from '../../execution/privateSocket.ts';
-import { RateLimiter } from '../../execution/rateLimiter.ts';
 import type {
   AmendRequest, FeeRate, PlaceRequest, PrivateAdapter, PrivateAdapterFactory, PrivateAdapterOptions, PrivateEvent,
   VenueBalance, VenueCallDetails, VenueFill, VenueOrder, VenuePosition,
 } from '../../execution/types.ts';
-import { RestClient, type RawResponse } from '../rest.ts';
+import type { RawResponse, RestClient } from '../rest.ts';
 import { bitgetWsLogin, signBitgetRequest, type BitgetKey } from './auth.ts';
 import { BITGET_LIMITS, BITGET_PRODUCT_TYPE } from './constants.ts';
 import { classify } from './errors.ts';
@@ -131,15 +130,7 @@ class BitgetPrivate implements PrivateAdapter {
     this.spot = all || o.symbols.some((s) => market(s).spot);
     this.futures = all || o.symbols.some((s) => !market(s).spot);
     this.subs = this.subscriptions();
-    this.rest = new RestClient(o.restUrl, { clock: o.clock, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
-    this.http = new PrivateHttp({
-      clock: o.clock,
-      rest: this.rest,
-      limiter: new RateLimiter(BITGET_RATE_LIMITS, o.clock),
-      wire: bitgetVenueWire(key),
-      ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
-      onRetry: (call, err, attempt, delayMs) => o.logger.warn({ endpoint: call.endpoint, attempt, delayMs, err: err.message }, 'bitget: retrying'),
-    });
+    ({ rest: this.rest, http: this.http } = privateTransport(o, BITGET_RATE_LIMITS, bitgetVenueWire(key)));
     this.socket = new PrivateSocket({
       name: 'bitget-private',
       clock: o.clock,

@@ -23,9 +23,9 @@
 import { Subject, type Observable } from 'rxjs';
 import type { VenueId } from '../../config/schema.ts';
 import { ErrorCodes, FleetError } from '../../core/errors.ts';
-import { PrivateHttp, type Params, type PrivateCall, type Unwrapped, type VenueWire } from '../../execution/privateHttp.ts';
+import { privateTransport, type PrivateHttp, type Params, type PrivateCall, type Unwrapped, type VenueWire } from '../../execution/privateHttp.ts';
 import { PrivateSocket } from '../../execution/privateSocket.ts';
-import { RateLimiter } from '../../execution/rateLimiter.ts';
+import type { RateLimiter } from '../../execution/rateLimiter.ts';
 import type {
   AmendRequest,
   FeeRate,
@@ -41,7 +41,7 @@ import type {
   VenuePosition,
 } from '../../execution/types.ts';
 import { isObject, parseJson } from '../parseKit.ts';
-import { RestClient, type RawResponse } from '../rest.ts';
+import type { RawResponse, RestClient } from '../rest.ts';
 import { bybitWsAuth, signBybitRequest, type BybitKey } from './auth.ts';
 import { BYBIT_DUPLICATE_CODES, BYBIT_NOT_FOUND_CODES, classify } from './errors.ts';
 import { BYBIT_RATE_LIMITS } from './limits.ts';
@@ -120,16 +120,7 @@ export class BybitPrivateAdapter implements PrivateAdapter {
     this.venue = o.venue;
     this.events$ = this.subject.asObservable();
     this.key = { apiKey: o.key, apiSecret: o.secret };
-    this.limiter = new RateLimiter(BYBIT_RATE_LIMITS, o.clock);
-    this.rest = new RestClient(o.restUrl, { clock: o.clock, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
-    this.http = new PrivateHttp({
-      clock: o.clock,
-      rest: this.rest,
-      limiter: this.limiter,
-      wire: bybitWire(o.venue, this.key),
-      ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
-      onRetry: (call, err, attempt, delayMs) => o.logger.warn({ venue: o.venue, endpoint: call.endpoint, attempt, delayMs, err: err.message }, 'bybit private call retried'),
-    });
+    ({ limiter: this.limiter, rest: this.rest, http: this.http } = privateTransport(o, BYBIT_RATE_LIMITS, bybitWire(o.venue, this.key)));
   }
 
   start(): Promise<void> {

@@ -21,9 +21,9 @@
  */
 import { Subject } from 'rxjs';
 import { CLIENT_ID_RULES } from '../../execution/clientOrderId.ts';
-import { PrivateHttp, type Params, type PrivateCall, type SignedRequest, type Unwrapped, type VenueWire } from '../../execution/privateHttp.ts';
+import { privateTransport, type PrivateHttp, type Params, type PrivateCall, type SignedRequest, type Unwrapped, type VenueWire } from '../../execution/privateHttp.ts';
 import { PrivateSocket } from '../../execution/privateSocket.ts';
-import { RateLimiter } from '../../execution/rateLimiter.ts';
+import type { RateLimiter } from '../../execution/rateLimiter.ts';
 import type {
   AmendRequest, FeeRate, PlaceRequest, PrivateAdapter, PrivateAdapterFactory, PrivateAdapterOptions, PrivateEvent,
   VenueBalance, VenueCallDetails, VenueFill, VenueOrder, VenuePosition,
@@ -31,7 +31,7 @@ import type {
 import { ErrorCodes, FleetError } from '../../core/errors.ts';
 import type { VenueId } from '../../config/schema.ts';
 import { isObject } from '../parseKit.ts';
-import { RestClient, type RawResponse } from '../rest.ts';
+import type { RawResponse, RestClient } from '../rest.ts';
 import { okxWsLogin, signOkxRequest, type OkxKey } from './auth.ts';
 import { classify, OKX_DUPLICATE_CODES, OKX_NOT_FOUND_CODES } from './errors.ts';
 import { OKX_LIMITS } from './constants.ts';
@@ -121,16 +121,7 @@ export class OkxPrivateAdapter implements PrivateAdapter {
   constructor(private readonly o: PrivateAdapterOptions) {
     this.venue = o.venue;
     this.key = { apiKey: o.key, apiSecret: o.secret, passphrase: o.passphrase ?? '' };
-    this.limiter = new RateLimiter(OKX_RATE_LIMITS, o.clock);
-    this.rest = new RestClient(o.restUrl, { clock: o.clock, ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}) });
-    this.http = new PrivateHttp({
-      clock: o.clock,
-      rest: this.rest,
-      limiter: this.limiter,
-      wire: okxWire(o.venue, this.key),
-      ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
-      onRetry: (call, err, attempt, delayMs) => o.logger.warn({ endpoint: call.endpoint, code: err.code, attempt, delayMs }, `okx: retrying ${call.endpoint}`),
-    });
+    ({ limiter: this.limiter, rest: this.rest, http: this.http } = privateTransport(o, OKX_RATE_LIMITS, okxWire(o.venue, this.key)));
     const base = o.privateWsUrl.replace(/\/+$/, '');
     const url = base.endsWith(OKX_WS_PRIVATE_PATH) ? base : base + OKX_WS_PRIVATE_PATH;
     this.sock = new PrivateSocket({

@@ -16,8 +16,9 @@ import { benchMarketParse } from '../bench/marketParse.ts';
 import { benchSimulator } from '../bench/simulator.ts';
 import { benchMatching } from '../bench/matching.ts';
 import { benchBookMemory } from '../bench/bookMemory.ts';
+import { benchExecution } from '../bench/execution.ts';
 
-export const BENCH_USAGE = 'fleet bench [--only start,crash,append,audit,market,memory,sim,matching]';
+export const BENCH_USAGE = 'fleet bench [--only start,crash,append,audit,market,memory,sim,matching,execution]';
 
 const MEASUREMENTS: readonly { name: string; run: () => Promise<Row[]> }[] = [
   { name: 'start', run: benchStartActors },
@@ -28,6 +29,7 @@ const MEASUREMENTS: readonly { name: string; run: () => Promise<Row[]> }[] = [
   { name: 'memory', run: benchBookMemory },
   { name: 'sim', run: benchSimulator },
   { name: 'matching', run: benchMatching },
+  { name: 'execution', run: benchExecution },
 ];
 
 /** Runs `fleet bench`; returns the exit code. */

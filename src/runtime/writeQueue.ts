@@ -75,11 +75,15 @@ export class WriteQueue {
     if (!this.closed) this.arm();
   }
 
-  /** Commits everything buffered plus `ops` with fsync; resolves once on disk. */
+  /**
+   * Commits everything buffered plus `ops` with fsync; resolves once on disk. Group commit: every
+   * durable write asked for while a commit is in flight joins the one commit that starts when
+   * it ends, so N concurrent orders cost about one fsync per round instead of N.
+   */
   durable(...ops: WriteOp[]): Promise<void> {
     for (const op of ops) this.buffer.push(op);
     this.durableRequested = true;
-    return (this.groupCommit ??= Promise.resolve().then(() => {
+    return (this.groupCommit ??= this.tail.then(() => {
       this.groupCommit = undefined;
       return this.commit(true);
     }));

@@ -4,7 +4,8 @@
  * switch at run time. Going LIVE takes two calls: the first with the PIN answers a confirmation
  * token valid for 60 s, the second carries it; LIVE is refused without API keys for every enabled
  * venue. Leaving LIVE (to DRY or SIGNAL) is always allowed at once: de-risking never waits.
- * `armed` is memory only: a daemon restarted in LIVE trades nothing until re-armed the same way.
+ * `armed` is memory only: a daemon restarted in LIVE opens nothing until re-armed the same way
+ * (what it holds stays; the kill switch and the operator's flatten may still close it).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
@@ -24,7 +25,7 @@ export interface ModeControlOptions {
   readonly pin: string | undefined;
   /** Venues that would trade in LIVE but lack keys (key, secret, passphrase where needed). */
   missingKeys(): string[];
-  /** Applies and persists a switch (portfolio actor, adapters); resolves once durable. */
+  /** Applies and persists a switch (portfolio actor, adapters), or records LIVE re-armed; resolves once durable. */
   apply(mode: Mode, armed: boolean): Promise<void>;
 }
 

@@ -35,6 +35,7 @@ import { Reconciler, type VenueIntegrity } from './reconciler.ts';
 import { ModeControl, missingLiveKeys, type ModeAnswer } from './modeControl.ts';
 import { createPaperAdapter } from './paper.ts';
 import { isFleetClientOrderId, type ClientIdVenue } from './clientOrderId.ts';
+import { addText } from '../model/decimal.ts';
 import type { FeeRate, PrivateAdapter, PrivateAdapterFactory, VenueBalance, VenuePosition } from './types.ts';
 
 export interface ExecutionDeps {
@@ -171,7 +172,9 @@ export class ExecutionService {
     // Nothing trades on a venue until its first reconciliation has passed.
     for (const v of this.venues) this.risk.blockVenue(v, 'not reconciled yet since start');
     this.subs.push(runtime.changed$.subscribe((c) => {
-      if (c.id === 'portfolio' && c.state === 'killed') void this.killAll('portfolio killed');
+      if (c.id !== 'portfolio') return;
+      if (c.state === 'killed') void this.killAll('portfolio killed');
+      else if (c.state === 'normal') this.liftGlobalKill('portfolio reset');
     }));
     await this.connectAdapters(this.mode);
     if (open.length) this.log('orders.restored', { open });
@@ -179,7 +182,11 @@ export class ExecutionService {
     this.reconciler.start();
     this.timers.push(clock.setInterval(() => this.evaluate(), RISK_EVAL_MS));
     this.timers.push(clock.setInterval(() => void this.persist(), PERSIST_MS));
-    if (String(runtime.snapshot('portfolio')?.value) === 'killed') void this.killAll('portfolio was killed before the restart');
+    const portfolio = String(runtime.snapshot('portfolio')?.value);
+    if (portfolio === 'killed') void this.killAll('portfolio was killed before the restart');
+    // The portfolio is persisted on every transition, the risk state write-behind: a reset that
+    // reached the portfolio but not the risk state before a crash is still a reset.
+    else if (portfolio === 'normal') this.liftGlobalKill('portfolio reset before the restart');
   }
 
   /** Places an order through the checks; resolves once the venue answered (or it is UNKNOWN). */
@@ -219,14 +226,14 @@ export class ExecutionService {
   /** Numbers for /api/summary. */
   numbers(): PortfolioNumbers {
     const marks = (id: string): string | undefined => this.mark(id);
-    let unrealized = 0;
+    let unrealized = '0';
     const realized = this.ledger.realizedPnl();
-    for (const p of this.ledger.positions()) unrealized += Number(this.ledger.unrealizedPnl(p.instrument, marks(p.instrument) ?? p.entryPrice));
+    for (const p of this.ledger.positions()) unrealized = addText(unrealized, this.ledger.unrealizedPnl(p.instrument, marks(p.instrument) ?? p.entryPrice)) ?? unrealized;
     const equity = this.ledger.equity(marks);
     return {
       equity,
       realizedPnl: realized,
-      unrealizedPnl: String(unrealized),
+      unrealizedPnl: unrealized,
       heat: this.risk.heat(equity),
       dailyPnl: this.ledger.realizedPnl(this.dayStart()),
     };
@@ -370,11 +377,15 @@ export class ExecutionService {
   private async afterStart(venue: VenueId, adapter: PrivateAdapter): Promise<void> {
     this.log('trading.started', { venue, paper: adapter.paper });
     const symbols = this.d.market?.market.registry.ofVenue(venue).map((i) => i.symbol) ?? [];
+    let feeError: string | undefined;
     try {
       for (const f of await adapter.feeRates(symbols)) this.fees.set(`${venue}:${f.symbol}`, f);
     } catch (e) {
-      this.log('trading.fee_rates_fallback', { venue, error: errorMessage(e) });
+      feeError = errorMessage(e);
     }
+    // Stopping the daemon aborts the request: nothing more to do, and the event log may be closed.
+    if (this.stopped) return;
+    if (feeError !== undefined) this.log('trading.fee_rates_fallback', { venue, error: feeError });
     void this.reconciler?.run(venue);
   }
 
@@ -391,6 +402,11 @@ export class ExecutionService {
   }
 
   private async applyMode(mode: Mode): Promise<void> {
+    // Re-arming LIVE after a restart changes no venue: adapters and whatever is open on them stay.
+    if (mode === this.mode) {
+      await this.d.eventLog.appendDurable({ type: 'mode.armed', data: { mode } });
+      return;
+    }
     const open = this.orders.open().length;
     const positions = this.ledger.positions().filter((p) => p.qty !== '0').length;
     if (open || positions) throw new Error(`close or flatten first: ${open} open orders, ${positions} positions would be orphaned by the switch`);
@@ -411,9 +427,6 @@ export class ExecutionService {
     const book = this.d.market?.market.tradableBook(inst.id);
     const refBook = intent.side === 'buy' ? book?.book.asks.best() : book?.book.bids.best();
     const refPriceTicks = priceTicks ?? (Number.isFinite(refBook) ? refBook! : NaN);
-    if (!Number.isFinite(refPriceTicks)) {
-      return { ok: false, check: 'instrument', reason: `no synced book for ${inst.id}: a market order needs a price reference` };
-    }
     const equity = this.ledger.equity((id) => this.mark(id));
     // Closing what the kill switch or the operator's flatten asked to close must pass the blocks
     // those same events set; the instrument and balance checks still apply.
@@ -433,7 +446,9 @@ export class ExecutionService {
       },
       {
         mode: this.mode,
-        armed: this.modeControl.armed,
+        // Arming guards new risk; closing what the kill switch or the operator asked to close
+        // never waits for it (a daemon restarted in LIVE can still be flattened).
+        armed: emergency || this.modeControl.armed,
         portfolioState: emergency ? 'normal' : String(this.d.runtime.snapshot('portfolio')?.value ?? 'unknown'),
         blocked: (v, i, ro) => {
           if (!this.adapters.has(v as VenueId)) return `${v} has no trading connection in ${this.mode} mode`;
@@ -447,6 +462,11 @@ export class ExecutionService {
         takerFee: (i) => this.fees.get(i.id)?.taker ?? String(this.d.config.venues[i.venue]?.fees?.taker ?? this.d.fallbackFees(i.venue).taker),
       },
     );
+    // No book, no price for a market order; but the wider checks (mode, portfolio, venue, limits)
+    // answer first, so SIGNAL says so even before the books are synced.
+    if (!Number.isFinite(refPriceTicks) && (res.ok || res.check === 'instrument')) {
+      return { ok: false, check: 'instrument', reason: `no synced book for ${inst.id}: a market order needs a price reference` };
+    }
     if (res.ok && intent.riskQuote && !intent.reduceOnly) this.risk.setPositionRisk(inst.id, intent.riskQuote);
     return res;
   }
@@ -555,6 +575,14 @@ export class ExecutionService {
     } catch (e) {
       this.log('kill.flatten_failed', { level, target, error: errorMessage(e) }, true);
     }
+  }
+
+  /** Lifts the global kill once the portfolio left `killed` (POST /api/kill-switch/reset). */
+  private liftGlobalKill(reason: string): void {
+    if (!this.risk.killList().some((k) => k.level === 'global')) return;
+    this.risk.resetKill('global');
+    this.dirty = true;
+    this.log('kill.reset', { level: 'global', reason }, true);
   }
 
   /** Global kill: cancel every open order and flatten every position on every venue. */

@@ -77,7 +77,9 @@ export function checkOrder(o: PreTradeOrder, c: PreTradeContext): PreTradeResult
 
   // mode
   if (c.mode === 'signal') return fail('mode', `mode signal places no orders (${what})`);
-  if (c.mode === 'live' && !c.armed) return fail('mode', `live mode is not armed: ${what} refused`);
+  if (c.mode === 'live' && !c.armed) {
+    return fail('mode', `live mode is not armed since the restart: re-arm with POST /api/mode {mode: 'live', pin} and its confirmation (${what} refused)`);
+  }
 
   // portfolio state
   const ps = c.portfolioState;

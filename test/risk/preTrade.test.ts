@@ -86,7 +86,7 @@ describe('mode check', () => {
   });
 
   it('refuses live orders until armed', () => {
-    expect(checkOrder(order(), ctx({ mode: 'live' }))).toEqual(refused('mode', 'live mode is not armed: buy on bybit-linear:BTCUSDT refused'));
+    expect(checkOrder(order(), ctx({ mode: 'live' }))).toEqual(refused('mode', "live mode is not armed since the restart: re-arm with POST /api/mode {mode: 'live', pin} and its confirmation (buy on bybit-linear:BTCUSDT refused)"));
     expect(checkOrder(order(), ctx({ mode: 'live', armed: true }))).toEqual({ ok: true });
   });
 });

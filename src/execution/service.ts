@@ -563,6 +563,20 @@ export class ExecutionService {
     void this.killScope(level, target!, reason);
   }
 
+  /** Lifts an instrument or venue kill (the global one is lifted by resetting the portfolio). */
+  resetKill(level: 'instrument' | 'venue', target: string, by: string): boolean {
+    if (!this.risk.killList().some((k) => k.level === level && k.target === target)) return false;
+    this.risk.resetKill(level, target);
+    this.dirty = true;
+    this.log('kill.reset', { level, target, by }, true);
+    return true;
+  }
+
+  /** Kills in force, for the operator. */
+  kills(): { level: KillLevel; target?: string; reason: string; at: number }[] {
+    return this.risk.killList().map((k) => ({ ...k }));
+  }
+
   private async killScope(level: 'instrument' | 'venue', target: string, reason: string): Promise<void> {
     const venue = (level === 'venue' ? target : target.slice(0, target.indexOf(':'))) as VenueId;
     const adapter = this.adapters.get(venue);

@@ -154,4 +154,39 @@ describe('execution in sim mode', () => {
     expect(ex.positions().map((p) => p.instrument)).not.toContain('binance-usdm:BTCUSDT');
     expect((await post('/api/integrity/adopt', { venue: 'nowhere' })).status).toBe(400);
   }, 60_000);
+
+  it('a venue-level kill cancels and flattens that venue only; an instrument kill blocks one instrument; both reset', async () => {
+    const { d, post, get } = await boot(resolve(tmp.dir, 'scoped'));
+    const ex = d.execution!;
+    await eventually(async () => {
+      const integrity = (await get('/api/integrity')) as { state: string }[];
+      return integrity.length === 3 && integrity.every((i) => i.state === 'ok') ? integrity : undefined;
+    }, 'every venue reconciled', 20_000);
+    await eventually(async () => (d.market!.market.tradableBook('binance-usdm:BTCUSDT') && d.market!.market.tradableBook('bybit-linear:BTCUSDT') ? true : undefined), 'books synced', 15_000);
+    const buy = await ex.submit({ strategy: 'test', intentId: 's1', leg: 'a', instrument: 'binance-usdm:BTCUSDT', side: 'buy', type: 'market', qty: '0.010' });
+    await eventually(async () => (ex.orders.status(buy.clientOrderId) === 'FILLED' ? true : undefined), 'binance buy filled', 10_000);
+    const b = bestOf(d, 'binance-usdm:BTCUSDT');
+    const rest = await ex.submit({ strategy: 'test', intentId: 's1', leg: 'b', instrument: 'binance-usdm:BTCUSDT', side: 'buy', type: 'limit', qty: '0.010', price: b.inst.price.toText(Math.round(b.inst.price.toInt(b.bid) * 0.9)) });
+    expect(rest.status).toBe('ACCEPTED');
+
+    expect((await post('/api/kill-switch/scope', { level: 'venue', target: 'binance-usdm', reason: 'venue drill' })).status).toBe(200);
+    await eventually(async () => (ex.orders.status(rest.clientOrderId) === 'CANCELED' ? true : undefined), 'binance order canceled', 10_000);
+    await eventually(async () => (ex.positions().length === 0 ? true : undefined), 'binance flat', 10_000);
+    expect(await get('/api/summary')).toMatchObject({ portfolio: { state: 'normal' } });
+    const refused = await ex.submit({ strategy: 'test', intentId: 's2', leg: 'a', instrument: 'binance-usdm:BTCUSDT', side: 'buy', type: 'market', qty: '0.010' });
+    expect(refused).toMatchObject({ status: 'DENIED', reason: expect.stringMatching(/^venue: .*venue drill/) });
+    const other = await ex.submit({ strategy: 'test', intentId: 's2', leg: 'b', instrument: 'bybit-linear:BTCUSDT', side: 'buy', type: 'market', qty: '0.010' });
+    expect(other.status).not.toBe('DENIED');
+
+    expect((await post('/api/kill-switch/scope', { level: 'instrument', target: 'bybit-linear:ETHUSDT' })).status).toBe(200);
+    const eth = await ex.submit({ strategy: 'test', intentId: 's3', leg: 'a', instrument: 'bybit-linear:ETHUSDT', side: 'buy', type: 'market', qty: '0.10' });
+    expect(eth.status).toBe('DENIED');
+    expect(((await get('/api/kills')) as unknown[]).length).toBe(2);
+    expect((await post('/api/kill-switch/scope/reset', { level: 'venue', target: 'binance-usdm' })).status).toBe(200);
+    expect((await post('/api/kill-switch/scope/reset', { level: 'venue', target: 'binance-usdm' })).status).toBe(404);
+    expect((await post('/api/kill-switch/scope', { level: 'venue', target: 'kraken' })).status).toBe(404);
+    expect((await post('/api/kill-switch/scope', { level: 'market', target: 'x' })).status).toBe(400);
+    const again = await ex.submit({ strategy: 'test', intentId: 's4', leg: 'a', instrument: 'binance-usdm:BTCUSDT', side: 'buy', type: 'market', qty: '0.010' });
+    expect(again.status).not.toBe('DENIED');
+  }, 60_000);
 });

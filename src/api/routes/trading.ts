@@ -55,6 +55,8 @@ export function tradingRoutes(deps: AppDeps, ex: ExecutionService): FastifyPlugi
 
     app.get('/api/integrity', async () => ex.integrity());
 
+    app.get('/api/kills', async () => ex.kills());
+
     await app.register(async (authed) => {
       authed.addHook('onRequest', requireToken(deps.token));
 
@@ -85,6 +87,32 @@ export function tradingRoutes(deps: AppDeps, ex: ExecutionService): FastifyPlugi
           return answer.body;
         },
       );
+
+      const scopeBody = {
+        type: 'object',
+        additionalProperties: false,
+        required: ['level', 'target'],
+        properties: {
+          level: { type: 'string', enum: ['instrument', 'venue'] },
+          target: { type: 'string', minLength: 1, maxLength: 200 },
+          reason: { type: 'string', minLength: 1, maxLength: 500 },
+        },
+      } as const;
+      const knownTarget = (level: 'instrument' | 'venue', target: string): boolean =>
+        level === 'venue' ? ex.venues.includes(target as VenueId) : deps.market?.market.registry.get(target) !== undefined;
+
+      authed.post('/api/kill-switch/scope', { schema: { body: scopeBody } }, async (request, reply) => {
+        const { level, target, reason } = request.body as { level: 'instrument' | 'venue'; target: string; reason?: string };
+        if (!knownTarget(level, target)) return sendError(reply, ApiErrors.notFound, `no ${level} ${target} trades here`);
+        ex.kill(level, target, reason ?? `kill switch (API, ${level} ${target})`);
+        return { level, target, kills: ex.kills() };
+      });
+
+      authed.post('/api/kill-switch/scope/reset', { schema: { body: scopeBody } }, async (request, reply) => {
+        const { level, target } = request.body as { level: 'instrument' | 'venue'; target: string };
+        if (!ex.resetKill(level, target, 'api')) return sendError(reply, ApiErrors.notFound, `no ${level} kill on ${target}`);
+        return { level, target, kills: ex.kills() };
+      });
 
       authed.post('/api/orders/:id/cancel', async (request, reply) => {
         const { id } = request.params as { id: string };

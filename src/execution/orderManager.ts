@@ -8,7 +8,8 @@
  * - Client order ids are a pure function of (strategy, intent, leg, attempt): submitting the same
  *   intent twice returns the first order; the venue refuses a repeated place as a duplicate.
  * - A place, amend or cancel whose answer does not come (timeout, 5xx, network) is never marked
- *   failed: the order goes UNKNOWN and is queried by client id until the venue says what it is.
+ *   failed: the order goes UNKNOWN and is queried by client id until the venue says what it is
+ *   (unless the stream already said it: then the lost answer changes nothing).
  *   A venue that still does not know it after `unknownNotFoundMs` never received it (REJECTED).
  * - Fills are applied to the ledger on arrival (deduplicated by venue trade id) and to the order
  *   actor; fills the stream missed are fetched from the venue before a status is trusted.
@@ -279,7 +280,7 @@ export class OrderManager {
         if (now && now.filled < venueFilled) void this.recoverFills(o.clientOrderId, o.venueOrderId).then(() => this.applyStatus(o));
       });
       if (o.status === 'filled' || o.status === 'partially_filled') {
-        if (o.venueOrderId && ctx.venueOrderId === null) this.sendIfRow(o.clientOrderId, { type: 'order.accepted', at: this.d.clock.now(), venueOrderId: o.venueOrderId });
+        this.noteTraded(o);
         return;
       }
     }
@@ -328,6 +329,7 @@ export class OrderManager {
       return undefined;
     }
     this.log('order.queried', cid, { status: vo.status, filledQty: vo.filledQty, venueOrderId: vo.venueOrderId });
+    this.noteTraded(vo);
     await this.recoverFills(cid, vo.venueOrderId, vo);
     this.applyStatus(vo);
     return vo;
@@ -411,6 +413,9 @@ export class OrderManager {
 
   /** Sorts a failed venue call: unknown outcome → UNKNOWN and query; not found → query; else rejected. */
   private venueFailure(cid: string, ctx: OrderContext, e: unknown, what: 'place' | 'amend' | 'cancel'): void {
+    // Stopping aborts requests in flight: that says nothing about the order, which stays as it
+    // is persisted and is queried at the next start.
+    if (this.stopped) return;
     const now = this.d.clock.now();
     const err = e instanceof FleetError ? e : new FleetError(ErrorCodes.VENUE_UNAVAILABLE, errorMessage(e), 'retryable');
     const details = err.details as Partial<VenueCallDetails> | undefined;
@@ -419,7 +424,9 @@ export class OrderManager {
       err.code === ErrorCodes.VENUE_TIMEOUT || err.code === ErrorCodes.VENUE_RESPONSE_INVALID ||
       (err.code === ErrorCodes.VENUE_UNAVAILABLE && err.errorClass === 'retryable');
     if (unknownOutcome || details?.duplicate) {
-      this.send(cid, { type: 'order.timeout', at: now, reason: `${what}: ${err.message}` });
+      // The stream may have settled the order while the answer was lost (an ack or a fill
+      // overtaking a late timeout): only a status still waiting on this answer goes UNKNOWN.
+      this.sendIfRow(cid, { type: 'order.timeout', at: now, reason: `${what}: ${err.message}` });
       return;
     }
     if (details?.notFound && what !== 'place') {
@@ -478,6 +485,18 @@ export class OrderManager {
     }
   }
 
+  /**
+   * Records the venue order id of an order the venue says has traded, as the ack it implies,
+   * before its fills are applied: fills carry no order id, and once they close the order (an
+   * UNKNOWN order that crossed, FILLED) the table takes no ack any more.
+   */
+  private noteTraded(o: VenueOrder): void {
+    const ctx = this.context(o.clientOrderId);
+    const inst = ctx && this.d.instrument(ctx.instrument);
+    if (!ctx || !inst || !o.venueOrderId || ctx.venueOrderId !== null || !(inst.qty.toInt(o.filledQty) > 0)) return;
+    this.sendIfRow(o.clientOrderId, { type: 'order.accepted', at: this.d.clock.now(), venueOrderId: o.venueOrderId });
+  }
+
   /** Sends the status a venue reported, in the form the table takes from the order's state. */
   private applyStatus(o: VenueOrder): void {
     const cid = o.clientOrderId;
@@ -510,7 +529,7 @@ export class OrderManager {
     }
   }
 
-  /** Sends an event only where the table has a row for it (a status echo is not a refusal). */
+  /** Sends an event only where the table has a row for it (a status echo or a late timeout is not a refusal). */
   private sendIfRow(cid: string, ev: OrderEvent, orRefuse = false): void {
     const state = this.status(cid);
     const ctx = this.context(cid);

@@ -3,9 +3,11 @@
  * of everything), then the venue's signing, then the wire, then the venue's envelope read and its
  * error table applied once. A rate-limit answer penalizes the limiter for the whole account.
  * Retries with backoff happen here and only for retryable classes, and only for calls that are
- * safe to repeat (`retry: true`: reads, and places whose client order id makes a repeat a
- * duplicate the venue refuses). A timeout or 5xx on a non-repeatable call is thrown as it is: the
- * order's outcome is unknown and the order manager queries it.
+ * safe to repeat (`retry: true`: reads). Places, amends and cancels are not repeated after a
+ * timeout or 5xx: venues refuse a repeated client order id only while that order is open, so a
+ * place that filled at once would be placed again. Such an error is thrown as it is: the order's
+ * outcome is unknown and the order manager queries it. A rate-limit answer (the venue did not
+ * act) is retried for every call.
  */
 import type { Clock } from '../core/clock.ts';
 import { ErrorCodes, FleetError, type ErrorCode } from '../core/errors.ts';

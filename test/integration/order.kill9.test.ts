@@ -4,7 +4,7 @@
  * daemon (`fleet start --mode live`, a child process, armed with the PIN) is killed with SIGKILL
  * inside that window, before any answer. Restarted on the same data dir, it restores the order
  * from its durable intent, asks the venue by client order id, and ends with the venue's order:
- * one order at the venue, one request in the log, nothing sent twice.
+ * one order at the venue, nothing sent twice.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,7 +59,10 @@ describe('kill -9 mid-submit', () => {
 
     const engine = cluster.exchange('bybit-linear')!;
     const account = ep.credentials.account;
-    cluster.servers.get('bybit-linear')!.latencyMs = 1_500;
+    // The venue acts at once; its REST answer is 1.5 s away and its stream says nothing.
+    const server = cluster.servers.get('bybit-linear')!;
+    server.latencyMs = 1_500;
+    server.silent = true;
     const res = await first.post('/api/debug/order', { intentId: 'kill9', instrument: 'bybit-linear:BTCUSDT', side: 'buy', type: 'limit', qty: '0.010', price });
     expect(res.status).toBe(202);
     const { clientOrderId, status } = (await res.json()) as { clientOrderId: string; status: string };
@@ -68,7 +71,8 @@ describe('kill -9 mid-submit', () => {
     await eventually(async () => engine.openOrders(account).some((o) => o.clientOrderId === clientOrderId), 'the order at the venue', 5_000);
     first.d.proc.kill('SIGKILL');
     expect((await first.d.exited).signal).toBe('SIGKILL');
-    cluster.servers.get('bybit-linear')!.latencyMs = 0;
+    server.latencyMs = 0;
+    server.silent = false;
 
     const second = await start();
     const actor = await eventually(async () => {
@@ -77,8 +81,12 @@ describe('kill -9 mid-submit', () => {
     }, 'the restored order resolved at the venue', 15_000);
     expect(actor.context.venueOrderId).toBe(engine.openOrders(account).find((o) => o.clientOrderId === clientOrderId)!.orderId);
     expect(engine.openOrders(account).filter((o) => o.clientOrderId === clientOrderId)).toHaveLength(1);
-    const requests = (await second.get(`/api/events/recent?actor=${encodeURIComponent(`order:${clientOrderId}`)}&type=order.request`)) as unknown[];
-    expect(requests).toHaveLength(1);
+    // The intent was on disk before the request left; the request record itself is written
+    // behind and may die with the process, but no second request is ever made.
+    const types = ((await second.get(`/api/events/recent?actor=${encodeURIComponent(`order:${clientOrderId}`)}&limit=100`)) as { type: string }[]).map((r) => r.type);
+    expect(types).toContain('order.intent');
+    expect(types).toContain('order.queried');
+    expect(types.filter((t) => t === 'order.request').length).toBeLessThanOrEqual(1);
     // Restarted in LIVE, the daemon is not armed: nothing new is sent until the PIN is given again.
     const summary = await second.get('/api/summary');
     expect(summary).toMatchObject({ mode: 'live', armed: false });

@@ -197,7 +197,7 @@ class BinancePrivateAdapter implements PrivateAdapter {
 
   async place(req: PlaceRequest): Promise<VenueOrder> {
     try {
-      const data = await this.call('order', 'POST', this.m.paths.order, this.placeParams(req), true, req.symbol);
+      const data = await this.call('order', 'POST', this.m.paths.order, this.placeParams(req), false, req.symbol);
       return readRest(this.venue, 'order', () => parseBinanceOrder(data));
     } catch (e) {
       const d = detailsOf(e);

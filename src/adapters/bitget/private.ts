@@ -177,7 +177,7 @@ class BitgetPrivate implements PrivateAdapter {
       reduceOnly: !m.spot && req.reduceOnly ? 'YES' : undefined,
     };
     try {
-      const ack = await this.http.call<BitgetOrderAck>({ endpoint, method: 'POST', path: m.spot ? SPOT.place : MIX.place, params, retry: true });
+      const ack = await this.http.call<BitgetOrderAck>({ endpoint, method: 'POST', path: m.spot ? SPOT.place : MIX.place, params, retry: false });
       if (typeof ack?.orderId !== 'string') throw this.invalid(endpoint, 'place answered without an orderId');
       return {
         symbol: req.symbol,

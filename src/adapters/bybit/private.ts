@@ -163,7 +163,7 @@ export class BybitPrivateAdapter implements PrivateAdapter {
       positionIdx: 0,
     };
     try {
-      const ack = await this.http.call({ endpoint: 'order', method: 'POST', path: PATHS.create, params, retry: true });
+      const ack = await this.http.call({ endpoint: 'order', method: 'POST', path: PATHS.create, params, retry: false });
       return this.acked(req, ack);
     } catch (e) {
       // A repeat of a create the venue already took (our retry after a lost answer, or the caller's).

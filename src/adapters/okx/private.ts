@@ -169,7 +169,7 @@ export class OkxPrivateAdapter implements PrivateAdapter {
       reduceOnly: req.reduceOnly ? true : undefined,
     };
     try {
-      const ack = await this.orderCall({ endpoint: 'order', method: 'POST', path: PATHS.order, params, scope: req.symbol, retry: true });
+      const ack = await this.orderCall({ endpoint: 'order', method: 'POST', path: PATHS.order, params, scope: req.symbol, retry: false });
       const { symbol, clientOrderId, side, type, tif, price, qty } = req;
       const ts = Number(ack.ts);
       return {

@@ -6,7 +6,27 @@ describe('defaultConfig', () => {
   it('fills every section from an empty file', () => {
     const c = defaultConfig();
     expect(c.mode).toBe('sim');
-    expect(c.risk).toEqual({ dailyLossLimit: 500, maxPortfolioHeat: 0.2, maxConsecutiveFailures: 5, riskPerTrade: 0.005 });
+    expect(c.risk).toEqual({
+      dailyLossLimit: 500,
+      maxPortfolioHeat: 0.2,
+      maxConsecutiveFailures: 5,
+      riskPerTrade: 0.005,
+      maxDrawdown: 0.1,
+      maxOrderNotional: 10_000,
+      maxOpenOrders: 50,
+      venueDownKillMs: 120_000,
+      breaker: { maxFailures: 3, windowMs: 60_000, cooldownMs: 30_000, maxCooldownMs: 600_000, resumeAfterMs: 30_000 },
+    });
+    expect(c.execution).toEqual({
+      requestTimeoutMs: 5_000,
+      reconcileIntervalMs: 5_000,
+      reconcileGraceMs: 3_000,
+      unknownNotFoundMs: 5_000,
+      retireAfterMs: 60_000,
+      paperLatencyMs: 50,
+      paperStartingBalance: 100_000,
+      leverage: 1,
+    });
     expect(c.arbitrage).toEqual({
       enabled: true,
       routes: [],

@@ -127,6 +127,8 @@ export const orderActorId = (cid: string): string => ORDER_PREFIX + cid;
 
 export class OrderManager {
   private readonly waiters = new Map<string, ((o: OrderOutcome) => void)[]>();
+  /** Orders not yet terminal (kept here so a pre-trade check does not walk every actor). */
+  private readonly live = new Set<string>();
   /** Orders whose actor is being created (a second submit of the same intent waits on the first). */
   private readonly creating = new Set<string>();
   private readonly queryAttempts = new Map<string, number>();
@@ -162,7 +164,10 @@ export class OrderManager {
       const cid = id.slice(ORDER_PREFIX.length);
       const state = this.status(cid);
       if (state && isTerminal(state)) this.scheduleRetire(cid);
-      else open.push(cid);
+      else {
+        open.push(cid);
+        this.live.add(cid);
+      }
     }
     return open;
   }
@@ -206,6 +211,7 @@ export class OrderManager {
     this.creating.add(cid);
     void this.d.runtime.spawnAll([{ id, spec: this.spec(input) }]).then(() => {
       this.creating.delete(cid);
+      this.live.add(cid);
       this.log('order.intent', cid, {
         instrument: intent.instrument, side: intent.side, type: spec.type, tif: spec.tif, qty: intent.qty,
         price: intent.price ?? null, reduceOnly: spec.reduceOnly, strategy: intent.strategy, intentId: intent.intentId,
@@ -244,10 +250,10 @@ export class OrderManager {
   /** Returns the contexts of orders not yet terminal, optionally of one venue or instrument. */
   open(scope: { venue?: string; instrument?: string } = {}): OrderContext[] {
     const out: OrderContext[] = [];
-    for (const a of this.d.runtime.list()) {
-      if (!a.id.startsWith(ORDER_PREFIX) || isTerminal(a.state)) continue;
-      const ctx = this.d.runtime.snapshot(a.id)?.context as OrderContext | undefined;
-      if (!ctx) continue;
+    for (const cid of this.live) {
+      const status = this.status(cid);
+      const ctx = this.context(cid);
+      if (!ctx || !status || isTerminal(status)) continue;
       if (scope.venue && ctx.venue !== scope.venue) continue;
       if (scope.instrument && ctx.instrument !== scope.instrument) continue;
       out.push(ctx);
@@ -566,6 +572,7 @@ export class OrderManager {
     if (status !== 'SUBMITTED' && status !== 'INITIALIZED' && status !== 'PENDING_CANCEL' && status !== 'PENDING_UPDATE') this.settleWaiters(cid, this.outcome(cid));
     if (status !== 'UNKNOWN') this.queryAttempts.delete(cid);
     if (isTerminal(status)) {
+      this.live.delete(cid);
       const ctx = this.context(cid);
       if (ctx) this.d.closed?.(ctx, status);
       this.scheduleRetire(cid);

@@ -211,7 +211,7 @@ export class ExecutionService {
     return out;
   }
 
-  /** Cancels every open order at the venue (ours and others) and closes every position, then adopts. */
+  /** Cancels every open order at the venue (ours and others) and closes every position; adopt the result afterwards. */
   async flatten(venue: VenueId, reason: string): Promise<{ canceled: number; closing: number }> {
     const adapter = this.adapters.get(venue);
     if (!adapter) throw new Error(`${venue} has no trading connection`);

@@ -66,17 +66,7 @@ export class PrivateSocket {
     this.clearTimers();
     if (this.reconnectTimer) this.o.clock.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
-    const ws = this.ws;
-    this.ws = undefined;
-    if (ws) {
-      ws.removeAllListeners();
-      ws.on('error', () => {});
-      ws.terminate();
-    }
-    if (this.isLive) {
-      this.isLive = false;
-      this.o.onState('down', 'stopped');
-    }
+    this.teardown('stopped');
     this.firstLive?.reject(new Error(`${this.o.name}: stopped before the stream was live`));
     this.firstLive = undefined;
   }
@@ -165,7 +155,8 @@ export class PrivateSocket {
     this.timers = [];
   }
 
-  private drop(reason: string): void {
+  /** Closes the socket without its events firing again, and reports `down` if it was live. */
+  private teardown(reason: string): void {
     const ws = this.ws;
     this.ws = undefined;
     this.clearTimers();
@@ -178,6 +169,10 @@ export class PrivateSocket {
       this.isLive = false;
       this.o.onState('down', reason);
     }
+  }
+
+  private drop(reason: string): void {
+    this.teardown(reason);
     if (this.stopped) return;
     if (this.firstLive && this.failures === 0) {
       // The first attempt failing is reported to start(); reconnecting continues regardless.

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Ledger, type LedgerFill } from '../../src/risk/ledger.ts';
 
 let seq = 0;
-function spot(side: 'buy' | 'sell', qty: string, price: string, extra: Partial<LedgerFill> = {}): LedgerFill {
+function fill(market: 'spot' | 'perp', side: 'buy' | 'sell', qty: string, price: string, extra: Partial<LedgerFill>): LedgerFill {
+  const venue = market === 'spot' ? 'binance-spot' : 'bybit-linear';
   return {
-    venue: 'binance-spot',
-    instrument: 'binance-spot:BTCUSDT',
-    kind: 'spot',
+    venue,
+    instrument: `${venue}:BTCUSDT`,
+    kind: market,
     base: 'BTC',
     quote: 'USDT',
     side,
@@ -19,24 +20,8 @@ function spot(side: 'buy' | 'sell', qty: string, price: string, extra: Partial<L
     ...extra,
   };
 }
-
-function perp(side: 'buy' | 'sell', qty: string, price: string, extra: Partial<LedgerFill> = {}): LedgerFill {
-  return {
-    venue: 'bybit-linear',
-    instrument: 'bybit-linear:BTCUSDT',
-    kind: 'perp',
-    base: 'BTC',
-    quote: 'USDT',
-    side,
-    qty,
-    price,
-    fee: '0',
-    feeAsset: 'USDT',
-    tradeId: `t${++seq}`,
-    ts: 1_000,
-    ...extra,
-  };
-}
+const spot = (side: 'buy' | 'sell', qty: string, price: string, extra: Partial<LedgerFill> = {}): LedgerFill => fill('spot', side, qty, price, extra);
+const perp = (side: 'buy' | 'sell', qty: string, price: string, extra: Partial<LedgerFill> = {}): LedgerFill => fill('perp', side, qty, price, extra);
 
 const P = 'bybit-linear:BTCUSDT';
 

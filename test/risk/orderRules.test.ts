@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeInstrument } from '../../src/model/instrument.ts';
+import { PERP } from './instruments.ts';
 import { notionalOf, roundOrder } from '../../src/risk/orderRules.ts';
 import { decText } from '../../src/model/decimal.ts';
 
-const PERP = makeInstrument({
-  venue: 'bybit-linear',
-  symbol: 'BTCUSDT',
-  kind: 'perp',
-  base: 'BTC',
-  quote: 'USDT',
-  tickSize: '0.10',
-  lotSize: '0.001',
-  minQty: '0.002',
-  minNotional: '5',
-});
 
 const SWAP = makeInstrument({
   venue: 'okx',

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeInstrument } from '../../src/model/instrument.ts';
+import { PERP } from './instruments.ts';
 import { checkOrder, PRE_TRADE_CHECKS, type PreTradeContext, type PreTradeOrder } from '../../src/risk/preTrade.ts';
 import type { RiskLimits } from '../../src/risk/riskEngine.ts';
 
-const PERP = makeInstrument({
-  venue: 'bybit-linear',
-  symbol: 'BTCUSDT',
-  kind: 'perp',
-  base: 'BTC',
-  quote: 'USDT',
-  tickSize: '0.10',
-  lotSize: '0.001',
-  minQty: '0.002',
-  minNotional: '5',
-});
 
 const SPOT = makeInstrument({
   venue: 'binance-spot',

@@ -127,6 +127,8 @@ export const orderActorId = (cid: string): string => ORDER_PREFIX + cid;
 
 export class OrderManager {
   private readonly waiters = new Map<string, ((o: OrderOutcome) => void)[]>();
+  /** Callers waiting for an order's first status (see `decided`). */
+  private readonly deciders = new Map<string, ((s: OrderStatus) => void)[]>();
   /** Orders not yet terminal (kept here so a pre-trade check does not walk every actor). */
   private readonly live = new Set<string>();
   /** Orders whose actor is being created (a second submit of the same intent waits on the first). */
@@ -568,7 +570,23 @@ export class OrderManager {
     return ok;
   }
 
+  /** Resolves with the order's first status past INITIALIZED (SUBMITTED: the intent is on its way to disk; or DENIED). */
+  decided(cid: string): Promise<OrderStatus> {
+    const now = this.status(cid);
+    if (now !== undefined && now !== 'INITIALIZED') return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const list = this.deciders.get(cid) ?? [];
+      list.push(resolve);
+      this.deciders.set(cid, list);
+    });
+  }
+
   private changed(cid: string, status: OrderStatus): void {
+    const deciders = this.deciders.get(cid);
+    if (deciders) {
+      this.deciders.delete(cid);
+      for (const r of deciders) r(status);
+    }
     if (status !== 'SUBMITTED' && status !== 'INITIALIZED' && status !== 'PENDING_CANCEL' && status !== 'PENDING_UPDATE') this.settleWaiters(cid, this.outcome(cid));
     if (status !== 'UNKNOWN') this.queryAttempts.delete(cid);
     if (isTerminal(status)) {

@@ -84,12 +84,7 @@ export function debugRoutes(deps: AppDeps): FastifyPluginAsync {
         const cid = clientOrderId(venue as ClientIdVenue, { strategy: 'debug', intentId: b.intentId, leg: 0 });
         const outcome = ex.submit({ strategy: 'debug', leg: 0, ...b });
         // Answer once the intent is on disk (SUBMITTED) or refused, not when the venue answers.
-        for (;;) {
-          const status = ex.orders.status(cid);
-          if (status !== undefined && status !== 'INITIALIZED') break;
-          const done = await Promise.race([outcome.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5))]);
-          if (done) break;
-        }
+        await Promise.race([ex.orders.decided(cid), outcome]);
         await deps.runtime.settle();
         return reply.code(202).send({ clientOrderId: cid, status: ex.orders.status(cid) });
       },

@@ -20,20 +20,20 @@ import type { Logger } from '../core/logger.ts';
 import { errorMessage } from '../core/errors.ts';
 import { VENUE_IDS, type FleetConfig, type Mode, type VenueId } from '../config/schema.ts';
 import type { Instrument } from '../model/instrument.ts';
-import { instrumentSpec } from '../model/instrument.ts';
 import type { ActorRuntime } from '../runtime/actorRuntime.ts';
 import type { EventLog } from '../runtime/eventLog.ts';
 import type { Store } from '../runtime/store.ts';
 import type { MarketService } from '../market/service.ts';
-import { PRIVATE_ADAPTERS } from '../adapters/privateRegistry.ts';
 import { Ledger, type LedgerState } from '../risk/ledger.ts';
 import { RiskEngine, type KillLevel, type RiskEngineState, type RiskLimits, type RiskVerdict } from '../risk/riskEngine.ts';
 import { checkOrder } from '../risk/preTrade.ts';
-import { isTerminal, type OrderContext } from '../../machines/order.machine.ts';
+import type { OrderContext } from '../../machines/order.machine.ts';
 import { OrderManager, type AppliedFill, type OrderIntent, type OrderOutcome, type PreTradeInput, type PreTradeVerdict } from './orderManager.ts';
 import { Reconciler, type VenueIntegrity } from './reconciler.ts';
 import { ModeControl, missingLiveKeys, type ModeAnswer } from './modeControl.ts';
-import { createPaperAdapter } from './paper.ts';
+import { adapterKind, paperAdapter, venueAdapter } from './tradingAdapters.ts';
+import { FLATTEN, cancelVenue, closePositions, type FlattenDeps } from './flatten.ts';
+import { markOf } from './marks.ts';
 import { isFleetClientOrderId, type ClientIdVenue } from './clientOrderId.ts';
 import { addText } from '../model/decimal.ts';
 import type { FeeRate, PrivateAdapter, PrivateAdapterFactory, VenueBalance, VenuePosition } from './types.ts';
@@ -78,8 +78,6 @@ const RISK_KEY = 'risk';
 const PERSIST_MS = 1_000;
 const RISK_EVAL_MS = 1_000;
 const DAY_MS = 86_400_000;
-/** The strategy name of orders that close positions for the kill switch and the operator. */
-const FLATTEN = 'flatten';
 
 /** Returns the risk limits of the config. */
 export function riskLimits(config: FleetConfig): RiskLimits {
@@ -136,6 +134,10 @@ export class ExecutionService {
       unknownNotFoundMs: d.config.execution.unknownNotFoundMs,
       retireAfterMs: d.config.execution.retireAfterMs,
     });
+  }
+
+  private get flattenDeps(): FlattenDeps {
+    return { clock: this.d.clock, orders: this.orders, lookup: (v) => this.d.market?.market.registry.lookup(v), log: (t, data, durable) => this.log(t, data, durable) };
   }
 
   get mode(): Mode {
@@ -216,9 +218,9 @@ export class ExecutionService {
     const adapter = this.adapters.get(venue);
     if (!adapter) throw new Error(`${venue} has no trading connection`);
     this.log('flatten.started', { venue, reason }, true);
-    const canceled = await this.cancelVenue(venue, adapter, reason);
+    const canceled = await cancelVenue(this.flattenDeps, venue, adapter, reason);
     const positions = await adapter.positions();
-    const closing = await this.closePositions(venue, positions, reason);
+    const closing = closePositions(this.flattenDeps, venue, positions, reason);
     this.log('flatten.requested', { venue, canceled, closing });
     return { canceled, closing };
   }
@@ -263,63 +265,17 @@ export class ExecutionService {
   // ---- adapters ----
 
   private async connectAdapters(mode: Mode): Promise<void> {
-    if (mode === 'signal') return;
     for (const venue of this.venues) {
-      const paper = mode === 'dry' || venue === 'hyperliquid' || !(this.d.factories ?? PRIVATE_ADAPTERS)[venue];
-      if (paper && mode === 'live') continue; // LIVE never pretends: a venue without a trading API does not trade
-      if (paper) this.whenInstruments(venue, (list) => this.attach(venue, this.paperAdapter(venue, list)));
-      else this.attach(venue, this.realAdapter(venue));
-    }
-  }
-
-  private realAdapter(venue: VenueId): PrivateAdapter {
-    const vc = this.d.config.venues[venue]!;
-    const factory = (this.d.factories ?? PRIVATE_ADAPTERS)[venue]!;
-    return factory({
-      venue,
-      restUrl: vc.restUrl ?? '',
-      privateWsUrl: vc.privateWsUrl ?? vc.wsUrl ?? '',
-      key: vc.key ?? '',
-      secret: vc.secret ?? '',
-      ...(vc.passphrase ? { passphrase: vc.passphrase } : {}),
-      clock: this.d.clock,
-      logger: this.d.logger.child({ component: 'trading', venue }),
-      symbols: Array.isArray(vc.symbols) ? vc.symbols : [],
-      timeoutMs: this.d.config.execution.requestTimeoutMs,
-      backoff: this.d.config.market.reconnect,
-    });
-  }
-
-  private paperAdapter(venue: VenueId, list: readonly Instrument[]): PrivateAdapter {
-    const ex = this.d.config.execution;
-    const paper = createPaperAdapter({
-      venue,
-      instruments: list.map(instrumentSpec),
-      fees: this.d.config.venues[venue]?.fees ?? this.d.fallbackFees(venue),
-      clock: this.d.clock,
-      latencyMs: this.mode === 'sim' ? this.d.config.sim.latencyMs : ex.paperLatencyMs,
-      startingBalance: this.mode === 'sim' ? this.d.config.sim.startingBalance : ex.paperStartingBalance,
-    });
-    const market = this.d.market?.market;
-    const prefix = `${venue}:`;
-    if (market) {
-      this.subs.push(market.events$.subscribe((ev) => {
-        if ('instrument' in ev && typeof ev.instrument === 'string' && ev.instrument.startsWith(prefix)) paper.onMarket(ev);
-      }));
-      // Books already synced are copied in now: a venue that sends deltas would leave them empty.
-      const now = this.d.clock.now();
-      for (const inst of list) {
-        const sync = market.tradableBook(inst.id);
-        if (!sync) continue;
-        const flat = (side: typeof sync.book.bids): number[] => {
-          const out: number[] = [];
-          side.forEach(Infinity, (price, qty) => void out.push(price, qty));
-          return out;
-        };
-        paper.onMarket({ kind: 'book.snapshot', instrument: inst.id, tsEvent: now, tsRecv: now, seq: 0, bids: flat(sync.book.bids), asks: flat(sync.book.asks) });
+      const kind = adapterKind(mode, venue, this.d.factories);
+      if (kind === 'venue') this.attach(venue, venueAdapter(this.d.config, venue, { clock: this.d.clock, logger: this.d.logger, ...(this.d.factories ? { factories: this.d.factories } : {}) }));
+      else if (kind === 'paper') {
+        this.whenInstruments(venue, (list) => {
+          const { adapter, feed } = paperAdapter(this.d.config, mode, venue, list, { clock: this.d.clock, market: this.d.market?.market, fees: this.d.fallbackFees(venue) });
+          if (feed) this.subs.push(feed);
+          this.attach(venue, adapter);
+        });
       }
     }
-    return paper;
   }
 
   /** Runs `fn` once the venue's instruments are loaded (market data starts in the background). */
@@ -585,7 +541,7 @@ export class ExecutionService {
     if (!adapter) return;
     try {
       const positions = (await adapter.positions()).filter((p) => level === 'venue' || `${venue}:${p.symbol}` === target);
-      await this.closePositions(venue, positions, `kill ${level}: ${reason}`);
+      closePositions(this.flattenDeps, venue, positions, `kill ${level}: ${reason}`);
     } catch (e) {
       this.log('kill.flatten_failed', { level, target, error: errorMessage(e) }, true);
     }
@@ -606,8 +562,8 @@ export class ExecutionService {
       this.log('kill.started', { level: 'global', reason }, true);
       const results = await Promise.allSettled(
         [...this.adapters.entries()].map(async ([venue, adapter]) => {
-          const canceled = await this.cancelVenue(venue, adapter, 'kill switch');
-          const closing = await this.closePositions(venue, await adapter.positions(), 'kill switch');
+          const canceled = await cancelVenue(this.flattenDeps, venue, adapter, 'kill switch');
+          const closing = closePositions(this.flattenDeps, venue, await adapter.positions(), 'kill switch');
           return { venue, canceled, closing };
         }),
       );
@@ -618,49 +574,6 @@ export class ExecutionService {
       this.killing = undefined;
     });
     return this.killing;
-  }
-
-  /** Cancels our open orders on a venue through their actors, and any other open order directly. */
-  private async cancelVenue(venue: VenueId, adapter: PrivateAdapter, reason: string): Promise<number> {
-    let n = 0;
-    for (const o of this.orders.open({ venue })) if (o.spec && this.orders.cancel(o.clientOrderId, reason)) n++;
-    for (const o of await adapter.openOrders()) {
-      if (this.orders.context(o.clientOrderId) && !isTerminal(this.orders.status(o.clientOrderId) ?? 'DENIED')) continue;
-      try {
-        await adapter.cancel(o.symbol, o.clientOrderId);
-        this.log('order.external_canceled', { venue, symbol: o.symbol, clientOrderId: o.clientOrderId, reason });
-        n++;
-      } catch (e) {
-        this.log('order.external_cancel_failed', { venue, clientOrderId: o.clientOrderId, error: errorMessage(e) }, true);
-      }
-    }
-    return n;
-  }
-
-  /** Sends a reduce-only market order against each non-flat position. */
-  private async closePositions(venue: VenueId, positions: readonly VenuePosition[], reason: string): Promise<number> {
-    const registry = this.d.market?.market.registry;
-    let n = 0;
-    const stamp = this.d.clock.now();
-    for (const p of positions) {
-      const qty = p.qty.replace(/^[+-]/, '');
-      if (!/[1-9]/.test(qty)) continue;
-      const inst = registry?.lookup(venue)(p.symbol);
-      if (!inst) continue;
-      n++;
-      void this.orders.submit({
-        strategy: FLATTEN,
-        intentId: `flatten:${stamp}`,
-        leg: inst.id,
-        instrument: inst.id,
-        side: p.qty.startsWith('-') ? 'buy' : 'sell',
-        type: 'market',
-        tif: 'IOC',
-        qty,
-        reduceOnly: true,
-      }).then((o) => this.log('flatten.order', { instrument: inst.id, clientOrderId: o.clientOrderId, status: o.status, reason: o.reason ?? reason }));
-    }
-    return n;
   }
 
   private integrityChanged(venue: VenueId, i: VenueIntegrity): void {
@@ -707,22 +620,8 @@ export class ExecutionService {
     return out;
   }
 
-  /** Mid of the synced book, else the last ticker's mark. */
   private mark(id: string): string | undefined {
-    const feed = this.d.market?.market.feeds.get(id);
-    if (!feed) return undefined;
-    const inst = feed.instrument;
-    const sync = this.d.market?.market.tradableBook(id);
-    if (sync) {
-      const bid = sync.book.bids.best();
-      const ask = sync.book.asks.best();
-      if (Number.isFinite(bid) && Number.isFinite(ask)) {
-        const sum = bid + ask;
-        return sum % 2 === 0 ? inst.price.toText(sum / 2) : midText(inst.price.toText(bid), inst.price.toText(ask));
-      }
-    }
-    const m = feed.funding?.markPrice ?? feed.ticker?.last;
-    return m !== undefined && Number.isFinite(m) ? inst.price.toText(Math.round(m)) : undefined;
+    return markOf(this.d.market?.market, id);
   }
 
   private dayStart(): number {
@@ -748,18 +647,4 @@ export class ExecutionService {
       this.d.logger.error({ err: errorMessage(e) }, 'could not persist the ledger');
     }
   }
-}
-
-/** Returns (a + b) / 2 of two decimal strings exactly (one more decimal place). */
-function midText(a: string, b: string): string {
-  const scale = Math.max(a.split('.')[1]?.length ?? 0, b.split('.')[1]?.length ?? 0) + 1;
-  const toInt = (s: string): bigint => {
-    const [i, f = ''] = s.split('.');
-    return BigInt(i + f.padEnd(scale, '0'));
-  };
-  const sum = (toInt(a) + toInt(b)) * 5n; // ×10/2: one more place
-  const text = sum.toString().padStart(scale + 2, '0');
-  const int = text.slice(0, text.length - scale - 1);
-  const frac = text.slice(text.length - scale - 1).replace(/0+$/, '');
-  return frac ? `${int}.${frac}` : int;
 }

@@ -1,0 +1,90 @@
+/**
+ * Which trading adapter each venue gets, and how it is built: the venue's own private API in SIM
+ * and LIVE (pointed at the configured URLs and keys), the paper engine in DRY and wherever a venue
+ * has no private adapter (Hyperliquid). LIVE never pretends: a venue without a trading API gets
+ * nothing there, and its orders are denied. SIGNAL gets none at all.
+ */
+import type { Subscription } from 'rxjs';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import type { FleetConfig, Mode, VenueId } from '../config/schema.ts';
+import { instrumentSpec, type Instrument } from '../model/instrument.ts';
+import type { MarketData } from '../market/marketData.ts';
+import type { BookSide } from '../market/orderBook.ts';
+import { PRIVATE_ADAPTERS } from '../adapters/privateRegistry.ts';
+import { createPaperAdapter } from './paper.ts';
+import type { PrivateAdapter, PrivateAdapterFactory } from './types.ts';
+
+export type AdapterKind = 'venue' | 'paper' | 'none';
+
+/** Returns what trades on `venue` in `mode`. */
+export function adapterKind(mode: Mode, venue: VenueId, factories: Readonly<Partial<Record<VenueId, PrivateAdapterFactory>>> = PRIVATE_ADAPTERS): AdapterKind {
+  if (mode === 'signal') return 'none';
+  const paper = mode === 'dry' || !factories[venue];
+  if (paper) return mode === 'live' ? 'none' : 'paper';
+  return 'venue';
+}
+
+/** Returns the venue's own private adapter, configured from the venue's config section. */
+export function venueAdapter(
+  config: FleetConfig,
+  venue: VenueId,
+  o: { clock: Clock; logger: Logger; factories?: Readonly<Partial<Record<VenueId, PrivateAdapterFactory>>> },
+): PrivateAdapter {
+  const vc = config.venues[venue]!;
+  const factory = (o.factories ?? PRIVATE_ADAPTERS)[venue]!;
+  return factory({
+    venue,
+    restUrl: vc.restUrl ?? '',
+    privateWsUrl: vc.privateWsUrl ?? vc.wsUrl ?? '',
+    key: vc.key ?? '',
+    secret: vc.secret ?? '',
+    ...(vc.passphrase ? { passphrase: vc.passphrase } : {}),
+    clock: o.clock,
+    logger: o.logger.child({ component: 'trading', venue }),
+    symbols: Array.isArray(vc.symbols) ? vc.symbols : [],
+    timeoutMs: config.execution.requestTimeoutMs,
+    backoff: config.market.reconnect,
+  });
+}
+
+/**
+ * Returns a paper adapter for the venue's instruments, fed from now on by the market's events and
+ * seeded with the books already synced (a venue that sends deltas would otherwise leave it empty).
+ */
+export function paperAdapter(
+  config: FleetConfig,
+  mode: Mode,
+  venue: VenueId,
+  list: readonly Instrument[],
+  o: { clock: Clock; market: MarketData | undefined; fees: { maker: number; taker: number } },
+): { adapter: PrivateAdapter; feed: Subscription | undefined } {
+  const ex = config.execution;
+  const paper = createPaperAdapter({
+    venue,
+    instruments: list.map(instrumentSpec),
+    fees: config.venues[venue]?.fees ?? o.fees,
+    clock: o.clock,
+    latencyMs: mode === 'sim' ? config.sim.latencyMs : ex.paperLatencyMs,
+    startingBalance: mode === 'sim' ? config.sim.startingBalance : ex.paperStartingBalance,
+  });
+  const market = o.market;
+  if (!market) return { adapter: paper, feed: undefined };
+  const prefix = `${venue}:`;
+  const feed = market.events$.subscribe((ev) => {
+    if ('instrument' in ev && typeof ev.instrument === 'string' && ev.instrument.startsWith(prefix)) paper.onMarket(ev);
+  });
+  const now = o.clock.now();
+  for (const inst of list) {
+    const sync = market.tradableBook(inst.id);
+    if (!sync) continue;
+    paper.onMarket({ kind: 'book.snapshot', instrument: inst.id, tsEvent: now, tsRecv: now, seq: 0, bids: flatLevels(sync.book.bids), asks: flatLevels(sync.book.asks) });
+  }
+  return { adapter: paper, feed };
+}
+
+function flatLevels(side: BookSide): number[] {
+  const out: number[] = [];
+  side.forEach(Infinity, (price, qty) => void out.push(price, qty));
+  return out;
+}

@@ -35,7 +35,7 @@ import { adapterKind, paperAdapter, venueAdapter } from './tradingAdapters.ts';
 import { FLATTEN, cancelVenue, closePositions, type FlattenDeps } from './flatten.ts';
 import { markOf } from './marks.ts';
 import { isFleetClientOrderId, type ClientIdVenue } from './clientOrderId.ts';
-import { addText } from '../model/decimal.ts';
+import { addText, cmp, parseDec } from '../model/decimal.ts';
 import type { FeeRate, PrivateAdapter, PrivateAdapterFactory, VenueBalance, VenuePosition } from './types.ts';
 
 export interface ExecutionDeps {
@@ -102,6 +102,8 @@ export class ExecutionService {
   reconciler: Reconciler | undefined;
   private readonly adapters = new Map<VenueId, PrivateAdapter>();
   private readonly fees = new Map<string, FeeRate>();
+  /** The free balance each venue last reported, by `venue|asset`. */
+  private readonly venueFree = new Map<string, string>();
   private readonly subs: Subscription[] = [];
   private readonly timers: TimerHandle[] = [];
   /** Since when each venue's private stream has been down (absent: up or never started). */
@@ -302,7 +304,9 @@ export class ExecutionService {
           this.orders.onFill(venue, ev.fill);
           return;
         case 'balance':
-          this.adoptBalances(venue, [ev.balance]);
+          // A stream's "free" is not always what orders may use (Binance USD-M pushes the wallet
+          // balance): only the REST answer, asked at every reconciliation, sets it.
+          this.adoptBalances(venue, [ev.balance], false);
           return;
         case 'position':
           return; // positions follow from fills here; reconciliation compares them with the venue's
@@ -414,7 +418,7 @@ export class ExecutionService {
         openOrders: this.orders.open().length,
         heat: this.risk.heat(equity),
         equity,
-        free: (v, asset) => this.ledger.balance(v, asset),
+        free: (v, asset) => this.free(v as VenueId, asset),
         takerFee: (i) => this.fees.get(i.id)?.taker ?? String(this.d.config.venues[i.venue]?.fees?.taker ?? this.d.fallbackFees(i.venue).taker),
       },
     );
@@ -583,8 +587,22 @@ export class ExecutionService {
     this.dirty = true;
   }
 
-  private adoptBalances(venue: VenueId, balances: readonly VenueBalance[]): void {
+  /**
+   * What a new order may use: the ledger's balance (fills applied at once) capped by what the
+   * venue last said is free (margin and open orders held there), whichever is smaller.
+   */
+  private free(venue: VenueId, asset: string): string {
+    const ledger = this.ledger.balance(venue, asset);
+    const venueFree = this.venueFree.get(`${venue}|${asset}`);
+    if (venueFree === undefined) return ledger;
+    const a = parseDec(ledger);
+    const b = parseDec(venueFree);
+    return a && b && cmp(b, a) < 0 ? venueFree : ledger;
+  }
+
+  private adoptBalances(venue: VenueId, balances: readonly VenueBalance[], withFree = true): void {
     for (const b of balances) {
+      if (withFree) this.venueFree.set(`${venue}|${b.asset}`, b.free);
       const before = this.ledger.balance(venue, b.asset);
       if (before === b.total) continue;
       this.ledger.setBalance(venue, b.asset, b.total);

@@ -21,7 +21,7 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-async function boot(dir: string): Promise<{ d: Daemon; post: (path: string, body?: unknown) => Promise<Response>; get: (path: string) => Promise<any> }> {
+async function boot(dir: string, startingBalance?: number): Promise<{ d: Daemon; post: (path: string, body?: unknown) => Promise<Response>; get: (path: string) => Promise<any> }> {
   const base = defaultConfig();
   const d = await startDaemon({
     config: {
@@ -32,6 +32,7 @@ async function boot(dir: string): Promise<{ d: Daemon; post: (path: string, body
         hyperliquid: { enabled: true, symbols: ['BTC'] },
       },
       execution: { ...base.execution, reconcileIntervalMs: 500, reconcileGraceMs: 300 },
+      sim: { ...base.sim, ...(startingBalance !== undefined ? { startingBalance } : {}) },
     },
     overrides: { port: 0 },
     dataDir: dir,
@@ -188,5 +189,28 @@ describe('execution in sim mode', () => {
     expect((await post('/api/kill-switch/scope', { level: 'market', target: 'x' })).status).toBe(400);
     const again = await ex.submit({ strategy: 'test', intentId: 's4', leg: 'a', instrument: 'binance-usdm:BTCUSDT', side: 'buy', type: 'market', qty: '0.010' });
     expect(again.status).not.toBe('DENIED');
+  }, 60_000);
+
+  it('the balance check counts what the venue holds for open orders, not only the ledger', async () => {
+    const { d, get } = await boot(resolve(tmp.dir, 'free'), 3_000);
+    const ex = d.execution!;
+    await eventually(async () => {
+      const integrity = (await get('/api/integrity')) as { state: string }[];
+      return integrity.length === 3 && integrity.every((i) => i.state === 'ok') ? integrity : undefined;
+    }, 'every venue reconciled', 20_000);
+    await eventually(async () => (d.market!.market.tradableBook('binance-usdm:BTCUSDT') ? true : undefined), 'book synced', 15_000);
+    const b = bestOf(d, 'binance-usdm:BTCUSDT');
+    const bid = b.inst.price.toInt(b.bid);
+    const price = b.inst.price.toText(Math.round(bid * 0.9));
+    // Most of the 3,000 USDT goes to margin for a resting buy (leverage 1).
+    const qty = b.inst.qty.toText(Math.floor(2_400 / b.inst.price.toNumber(Math.round(bid * 0.9)) / b.inst.qty.toNumber(1)));
+    const rest = await ex.submit({ strategy: 'test', intentId: 'f1', leg: 'a', instrument: 'binance-usdm:BTCUSDT', side: 'buy', type: 'limit', qty, price, riskQuote: '50' });
+    expect(rest.reason ?? rest.status).toBe('ACCEPTED');
+    // The next reconciliation reads the venue's free balance (the stream does not say it).
+    const placedAt = Date.now();
+    await eventually(async () => ((await get('/api/integrity')) as { venue: string; checkedAt: number }[]).some((i) => i.venue === 'binance-usdm' && i.checkedAt > placedAt + 50), 'a reconciliation after the order', 10_000);
+    const small = b.inst.qty.toText(Math.ceil(1_000 / b.inst.price.toNumber(bid) / b.inst.qty.toNumber(1)));
+    const denied = await ex.submit({ strategy: 'test', intentId: 'f2', leg: 'a', instrument: 'binance-usdm:BTCUSDT', side: 'buy', type: 'market', qty: small, riskQuote: '20' });
+    expect(denied).toMatchObject({ status: 'DENIED', reason: expect.stringMatching(/^balance: /) });
   }, 60_000);
 });

@@ -50,7 +50,7 @@ export function venueAdapter(
 
 /**
  * Returns a paper adapter for the venue's instruments, fed from now on by the market's events and
- * seeded with the books already synced (a venue that sends deltas would otherwise leave it empty).
+ * seeded with each book whenever it is (or becomes) synced.
  */
 export function paperAdapter(
   config: FleetConfig,
@@ -71,15 +71,21 @@ export function paperAdapter(
   const market = o.market;
   if (!market) return { adapter: paper, feed: undefined };
   const prefix = `${venue}:`;
+  const seed = (id: string): void => {
+    const sync = market.tradableBook(id);
+    if (!sync) return;
+    const now = o.clock.now();
+    paper.onMarket({ kind: 'book.snapshot', instrument: id, tsEvent: now, tsRecv: now, seq: 0, bids: flatLevels(sync.book.bids), asks: flatLevels(sync.book.asks) });
+  };
   const feed = market.events$.subscribe((ev) => {
     if ('instrument' in ev && typeof ev.instrument === 'string' && ev.instrument.startsWith(prefix)) paper.onMarket(ev);
   });
-  const now = o.clock.now();
-  for (const inst of list) {
-    const sync = market.tradableBook(inst.id);
-    if (!sync) continue;
-    paper.onMarket({ kind: 'book.snapshot', instrument: inst.id, tsEvent: now, tsRecv: now, seq: 0, bids: flatLevels(sync.book.bids), asks: flatLevels(sync.book.asks) });
-  }
+  // A book that becomes synced is copied whole: the message that synced it may have come on a
+  // connection not yet adopted (not published as an event), and a venue may not send another soon.
+  feed.add(market.status$.subscribe((s) => {
+    if (s.to === 'synced' && s.instrument.startsWith(prefix)) seed(s.instrument);
+  }));
+  for (const inst of list) seed(inst.id);
   return { adapter: paper, feed };
 }
 

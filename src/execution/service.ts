@@ -492,11 +492,11 @@ export class ExecutionService {
     this.act(verdicts);
   }
 
-  /** Carries out the risk engine's verdicts (each once: a kill already in force is not repeated). */
+  /** Carries out the risk engine's verdicts. */
   private act(verdicts: readonly RiskVerdict[]): void {
     const now = this.d.clock.now();
+    // The engine reports each verdict once (a kill it returns is already recorded there).
     for (const v of verdicts) {
-      if (v.action === 'kill' && this.risk.killList().some((k) => k.level === v.level && k.target === v.target)) continue;
       this.log(`risk.${v.action}`, { level: v.level, target: v.target ?? null, reason: v.reason }, true);
       this.d.logger.error({ level: v.level, target: v.target, reason: v.reason }, `risk ${v.action}`);
       this.dirty = true;

@@ -21,7 +21,7 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-async function boot(dir: string, startingBalance?: number): Promise<{ d: Daemon; post: (path: string, body?: unknown) => Promise<Response>; get: (path: string) => Promise<any> }> {
+async function boot(dir: string, startingBalance?: number, risk: Partial<ReturnType<typeof defaultConfig>['risk']> = {}): Promise<{ d: Daemon; post: (path: string, body?: unknown) => Promise<Response>; get: (path: string) => Promise<any> }> {
   const base = defaultConfig();
   const d = await startDaemon({
     config: {
@@ -33,6 +33,7 @@ async function boot(dir: string, startingBalance?: number): Promise<{ d: Daemon;
       },
       execution: { ...base.execution, reconcileIntervalMs: 500, reconcileGraceMs: 300 },
       sim: { ...base.sim, ...(startingBalance !== undefined ? { startingBalance } : {}) },
+      risk: { ...base.risk, ...risk },
     },
     overrides: { port: 0 },
     dataDir: dir,
@@ -212,5 +213,24 @@ describe('execution in sim mode', () => {
     const small = b.inst.qty.toText(Math.ceil(1_000 / b.inst.price.toNumber(bid) / b.inst.qty.toNumber(1)));
     const denied = await ex.submit({ strategy: 'test', intentId: 'f2', leg: 'a', instrument: 'binance-usdm:BTCUSDT', side: 'buy', type: 'market', qty: small, riskQuote: '20' });
     expect(denied).toMatchObject({ status: 'DENIED', reason: expect.stringMatching(/^balance: /) });
+  }, 60_000);
+
+  it('a realized loss past dailyLossLimit pulls the global kill switch by itself', async () => {
+    const { d, get } = await boot(resolve(tmp.dir, 'loss'), undefined, { dailyLossLimit: 0.5 });
+    const ex = d.execution!;
+    await eventually(async () => {
+      const integrity = (await get('/api/integrity')) as { state: string }[];
+      return integrity.length === 3 && integrity.every((i) => i.state === 'ok') ? integrity : undefined;
+    }, 'every venue reconciled', 20_000);
+    await eventually(async () => (d.market!.market.tradableBook('bybit-linear:BTCUSDT') ? true : undefined), 'book synced', 15_000);
+    // A round trip pays the spread and two taker fees: a realized loss of a few USDT.
+    const buy = await ex.submit({ strategy: 'test', intentId: 'l1', leg: 'in', instrument: 'bybit-linear:BTCUSDT', side: 'buy', type: 'market', qty: '0.050', riskQuote: '50' });
+    await eventually(async () => (ex.orders.status(buy.clientOrderId) === 'FILLED' ? true : undefined), 'buy filled', 10_000);
+    const sell = await ex.submit({ strategy: 'test', intentId: 'l1', leg: 'out', instrument: 'bybit-linear:BTCUSDT', side: 'sell', type: 'market', qty: '0.050', reduceOnly: true });
+    await eventually(async () => (ex.orders.status(sell.clientOrderId) === 'FILLED' ? true : undefined), 'sell filled', 10_000);
+    expect(Number(ex.numbers().dailyPnl)).toBeLessThan(-0.5);
+    await eventually(async () => ((await get('/api/summary')).portfolio.state === 'killed' ? true : undefined), 'killed by the daily loss limit', 5_000);
+    const kill = ((await get('/api/events/recent?type=risk.kill')) as { data: { level: string; reason: string } }[])[0];
+    expect(kill?.data).toMatchObject({ level: 'global', reason: expect.stringMatching(/daily/i) });
   }, 60_000);
 });

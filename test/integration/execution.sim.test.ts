@@ -233,4 +233,23 @@ describe('execution in sim mode', () => {
     const kill = ((await get('/api/events/recent?type=risk.kill')) as { data: { level: string; reason: string } }[])[0];
     expect(kill?.data).toMatchObject({ level: 'global', reason: expect.stringMatching(/daily/i) });
   }, 60_000);
+
+  it('rejections in a row past maxConsecutiveFailures send the portfolio to risk_off', async () => {
+    const base = defaultConfig();
+    const { d, get } = await boot(resolve(tmp.dir, 'failures'), undefined, { maxConsecutiveFailures: 3, breaker: { ...base.risk.breaker, maxFailures: 10 } });
+    const ex = d.execution!;
+    await eventually(async () => {
+      const integrity = (await get('/api/integrity')) as { state: string }[];
+      return integrity.length === 3 && integrity.every((i) => i.state === 'ok') ? integrity : undefined;
+    }, 'every venue reconciled', 20_000);
+    await eventually(async () => (d.market!.market.tradableBook('bybit-linear:BTCUSDT') ? true : undefined), 'book synced', 15_000);
+    d.sim!.inject('bybit-linear', 'reject-next-order', 3);
+    for (const leg of ['a', 'b', 'c']) {
+      const o = await ex.submit({ strategy: 'test', intentId: 'c1', leg, instrument: 'bybit-linear:BTCUSDT', side: 'buy', type: 'market', qty: '0.010', riskQuote: '10' });
+      expect(o).toMatchObject({ status: 'REJECTED', reason: expect.stringMatching(/venue code 110007/) });
+    }
+    await eventually(async () => ((await get('/api/summary')).portfolio.state === 'risk_off' ? true : undefined), 'risk_off', 5_000);
+    const next = await ex.submit({ strategy: 'test', intentId: 'c1', leg: 'd', instrument: 'bybit-linear:BTCUSDT', side: 'buy', type: 'market', qty: '0.010', riskQuote: '10' });
+    expect(next).toMatchObject({ status: 'DENIED', reason: expect.stringMatching(/^portfolio: /) });
+  }, 60_000);
 });

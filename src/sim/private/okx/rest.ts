@@ -231,7 +231,18 @@ function rejectCtx(ctx: OkxRestContext, spec: InstrumentSpec, side: string): { a
   return { asset: perp || side === 'buy' ? spec.quote : spec.base, perp, hasPosition: pos !== undefined && Number(pos.qty) !== 0 };
 }
 
-function cancelOrder(ctx: OkxRestContext, req: SimHttpRequest): HttpAnswer {
+/** An order request's body and the order it names (`instId` plus `ordId` or `clOrdId`). */
+interface OrderTarget {
+  readonly b: Record<string, unknown>;
+  readonly instId: string;
+  readonly spec: InstrumentSpec;
+  readonly id: { orderId: string } | { clientOrderId: string };
+  /** The ids as OKX echoes them in an item's answer. */
+  readonly ids: { ordId: string; clOrdId: string };
+}
+
+/** Reads the JSON body of a cancel or amend and the order it names, or the error answer. */
+function orderTarget(ctx: OkxRestContext, req: SimHttpRequest): OrderTarget | HttpAnswer {
   const b = jsonBody(req);
   if (isError(b)) return answer(b);
   const instId = str(b.instId);
@@ -242,8 +253,15 @@ function cancelOrder(ctx: OkxRestContext, req: SimHttpRequest): HttpAnswer {
   const clOrdId = str(b.clOrdId);
   if (ordId === undefined && clOrdId === undefined) return answer(OKX_REQUEST.either('ordId', 'clOrdId'));
   const id = ordId !== undefined ? { orderId: ordId } : { clientOrderId: clOrdId! };
+  return { b, instId, spec, id, ids: { ordId: ordId ?? '', clOrdId: clOrdId ?? '' } };
+}
+
+function cancelOrder(ctx: OkxRestContext, req: SimHttpRequest): HttpAnswer {
+  const t = orderTarget(ctx, req);
+  if (!('instId' in t)) return t;
+  const { instId, spec, id, ids } = t;
   const res = ctx.engine.cancel(ctx.creds.account, instId, id);
-  if ('reject' in res) return failed(ctx, okxOrderFailure(res.reject.code, rejectCtx(ctx, spec, 'buy')), { ordId: ordId ?? '', clOrdId: clOrdId ?? '' });
+  if ('reject' in res) return failed(ctx, okxOrderFailure(res.reject.code, rejectCtx(ctx, spec, 'buy')), ids);
   const o = res.order;
   const entry = ctx.ledger.entry(o.orderId);
   if (entry) entry.userCanceled = true;
@@ -294,22 +312,14 @@ function pendingOrders(ctx: OkxRestContext, req: SimHttpRequest): HttpAnswer {
  * The answer acks ids only; the amended state comes on the orders channel (amendResult "0").
  */
 function amendOrder(ctx: OkxRestContext, req: SimHttpRequest): HttpAnswer {
-  const b = jsonBody(req);
-  if (isError(b)) return answer(b);
-  const instId = str(b.instId);
-  if (instId === undefined) return answer(OKX_REQUEST.empty('instId'));
-  const spec = specOf(ctx, instId);
-  if (!spec) return answer(OKX_REQUEST.unknownInstrument);
-  const ordId = str(b.ordId);
-  const clOrdId = str(b.clOrdId);
-  if (ordId === undefined && clOrdId === undefined) return answer(OKX_REQUEST.either('ordId', 'clOrdId'));
-  const ids = { ordId: ordId ?? '', clOrdId: clOrdId ?? '' };
+  const t = orderTarget(ctx, req);
+  if (!('instId' in t)) return t;
+  const { b, instId, spec, id, ids } = t;
   const newSz = str(b.newSz);
   const newPx = str(b.newPx);
   if (newSz === undefined && newPx === undefined) return failed(ctx, { sCode: '51500', sMsg: 'Either order price or amount is required' }, ids);
   if (newSz !== undefined && !DECIMAL.test(newSz)) return answer(OKX_REQUEST.param('newSz'));
   if (newPx !== undefined && !DECIMAL.test(newPx)) return answer(OKX_REQUEST.param('newPx'));
-  const id = ordId !== undefined ? { orderId: ordId } : { clientOrderId: clOrdId! };
   const res = ctx.engine.amend(ctx.creds.account, instId, id, { ...(newSz !== undefined ? { qty: newSz } : {}), ...(newPx !== undefined ? { price: newPx } : {}) });
   if ('reject' in res) {
     const known = ctx.ledger.find(id, instId);

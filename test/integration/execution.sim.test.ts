@@ -21,7 +21,7 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-async function boot(dir: string, startingBalance?: number, risk: Partial<ReturnType<typeof defaultConfig>['risk']> = {}): Promise<{ d: Daemon; post: (path: string, body?: unknown) => Promise<Response>; get: (path: string) => Promise<any> }> {
+async function boot(dir: string, startingBalance?: number, risk: Partial<ReturnType<typeof defaultConfig>['risk']> = {}) {
   const base = defaultConfig();
   const d = await startDaemon({
     config: {
@@ -47,7 +47,17 @@ async function boot(dir: string, startingBalance?: number, risk: Partial<ReturnT
   const post = (path: string, body: unknown = {}) =>
     fetch(d.url + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const get = async (path: string) => (await fetch(d.url + path)).json();
-  return { d, post, get };
+  /** Every venue's integrity is `ok` (a predicate for eventually). */
+  const reconciled = async () => {
+    const integrity = (await get('/api/integrity')) as { venue: VenueId; state: string }[];
+    return integrity.length === 3 && integrity.every((i) => i.state === 'ok') ? integrity : undefined;
+  };
+  /** Waits until every venue is reconciled and these books are synced: the daemon can trade them. */
+  const trading = async (...instruments: string[]) => {
+    await eventually(reconciled, 'every venue reconciled', 20_000);
+    await eventually(async () => instruments.every((id) => d.market!.market.tradableBook(id)), `${instruments.join(', ')} synced`, 15_000);
+  };
+  return { d, post, get, reconciled, trading };
 }
 
 const bestOf = (d: Daemon, id: string) => {
@@ -58,13 +68,9 @@ const bestOf = (d: Daemon, id: string) => {
 
 describe('execution in sim mode', () => {
   it('trades through the checks, and the kill switch cancels every order and flattens every position', async () => {
-    const { d, post, get } = await boot(resolve(tmp.dir, 'kill'));
+    const { d, post, get, trading } = await boot(resolve(tmp.dir, 'kill'));
     const ex = d.execution!;
-    await eventually(async () => {
-      const integrity = (await get('/api/integrity')) as { venue: VenueId; state: string }[];
-      return integrity.length === 3 && integrity.every((i) => i.state === 'ok') ? integrity : undefined;
-    }, 'every venue reconciled', 20_000);
-    await eventually(async () => (d.market!.market.tradableBook('bybit-linear:BTCUSDT') && d.market!.market.tradableBook('hyperliquid:BTC') ? true : undefined), 'books synced', 15_000);
+    await trading('bybit-linear:BTCUSDT', 'hyperliquid:BTC');
 
     // A market buy on Bybit (a position), a resting limit far from the market on Binance, and a paper buy on Hyperliquid.
     const buy = await ex.submit({ strategy: 'test', intentId: 'k1', leg: 'a', instrument: 'bybit-linear:BTCUSDT', side: 'buy', type: 'market', qty: '0.010' });
@@ -102,15 +108,10 @@ describe('execution in sim mode', () => {
   }, 60_000);
 
   it('reconciliation catches an order placed and a position closed behind the daemon\'s back; adopt settles it', async () => {
-    const { d, post, get } = await boot(resolve(tmp.dir, 'reconcile'));
+    const { d, post, get, reconciled, trading } = await boot(resolve(tmp.dir, 'reconcile'));
     const ex = d.execution!;
     const sim = d.sim!;
-    const ready = async () => {
-      const integrity = (await get('/api/integrity')) as { venue: VenueId; state: string }[];
-      return integrity.length === 3 && integrity.every((i) => i.state === 'ok') ? integrity : undefined;
-    };
-    await eventually(ready, 'every venue reconciled', 20_000);
-    await eventually(async () => (d.market!.market.tradableBook('binance-usdm:BTCUSDT') ? true : undefined), 'book synced', 15_000);
+    await trading('binance-usdm:BTCUSDT');
 
     // 1. An order placed by hand on the same Bybit account.
     const bybit = sim.exchange('bybit-linear')!;
@@ -134,7 +135,7 @@ describe('execution in sim mode', () => {
 
     // Adopting takes the venue's state: the hand-placed order is tracked as the venue's; trading resumes.
     expect((await post('/api/integrity/adopt', { venue: 'bybit-linear' })).status).toBe(200);
-    await eventually(async () => ((await ready()) ? true : undefined), 'bybit ok again', 10_000);
+    await eventually(reconciled, 'bybit ok again', 10_000);
     const again = await ex.submit({ strategy: 'test', intentId: 'r1', leg: 'c', instrument: 'bybit-linear:BTCUSDT', side: 'buy', type: 'limit', qty: '0.010', price: far });
     expect(again.status).toBe('ACCEPTED');
 
@@ -152,19 +153,15 @@ describe('execution in sim mode', () => {
     // Flatten answers too: nothing left to close, the venue is then adopted flat.
     expect((await post('/api/integrity/flatten', { venue: 'binance-usdm' })).status).toBe(200);
     expect((await post('/api/integrity/adopt', { venue: 'binance-usdm' })).status).toBe(200);
-    await eventually(async () => ((await ready()) ? true : undefined), 'binance ok again', 10_000);
+    await eventually(reconciled, 'binance ok again', 10_000);
     expect(ex.positions().map((p) => p.instrument)).not.toContain('binance-usdm:BTCUSDT');
     expect((await post('/api/integrity/adopt', { venue: 'nowhere' })).status).toBe(400);
   }, 60_000);
 
   it('a venue-level kill cancels and flattens that venue only; an instrument kill blocks one instrument; both reset', async () => {
-    const { d, post, get } = await boot(resolve(tmp.dir, 'scoped'));
+    const { d, post, get, trading } = await boot(resolve(tmp.dir, 'scoped'));
     const ex = d.execution!;
-    await eventually(async () => {
-      const integrity = (await get('/api/integrity')) as { state: string }[];
-      return integrity.length === 3 && integrity.every((i) => i.state === 'ok') ? integrity : undefined;
-    }, 'every venue reconciled', 20_000);
-    await eventually(async () => (d.market!.market.tradableBook('binance-usdm:BTCUSDT') && d.market!.market.tradableBook('bybit-linear:BTCUSDT') ? true : undefined), 'books synced', 15_000);
+    await trading('binance-usdm:BTCUSDT', 'bybit-linear:BTCUSDT');
     const buy = await ex.submit({ strategy: 'test', intentId: 's1', leg: 'a', instrument: 'binance-usdm:BTCUSDT', side: 'buy', type: 'market', qty: '0.010' });
     await eventually(async () => (ex.orders.status(buy.clientOrderId) === 'FILLED' ? true : undefined), 'binance buy filled', 10_000);
     const b = bestOf(d, 'binance-usdm:BTCUSDT');
@@ -193,13 +190,9 @@ describe('execution in sim mode', () => {
   }, 60_000);
 
   it('the balance check counts what the venue holds for open orders, not only the ledger', async () => {
-    const { d, get } = await boot(resolve(tmp.dir, 'free'), 3_000);
+    const { d, get, trading } = await boot(resolve(tmp.dir, 'free'), 3_000);
     const ex = d.execution!;
-    await eventually(async () => {
-      const integrity = (await get('/api/integrity')) as { state: string }[];
-      return integrity.length === 3 && integrity.every((i) => i.state === 'ok') ? integrity : undefined;
-    }, 'every venue reconciled', 20_000);
-    await eventually(async () => (d.market!.market.tradableBook('binance-usdm:BTCUSDT') ? true : undefined), 'book synced', 15_000);
+    await trading('binance-usdm:BTCUSDT');
     const b = bestOf(d, 'binance-usdm:BTCUSDT');
     const bid = b.inst.price.toInt(b.bid);
     const price = b.inst.price.toText(Math.round(bid * 0.9));
@@ -216,13 +209,9 @@ describe('execution in sim mode', () => {
   }, 60_000);
 
   it('a realized loss past dailyLossLimit pulls the global kill switch by itself', async () => {
-    const { d, get } = await boot(resolve(tmp.dir, 'loss'), undefined, { dailyLossLimit: 0.5 });
+    const { d, get, trading } = await boot(resolve(tmp.dir, 'loss'), undefined, { dailyLossLimit: 0.5 });
     const ex = d.execution!;
-    await eventually(async () => {
-      const integrity = (await get('/api/integrity')) as { state: string }[];
-      return integrity.length === 3 && integrity.every((i) => i.state === 'ok') ? integrity : undefined;
-    }, 'every venue reconciled', 20_000);
-    await eventually(async () => (d.market!.market.tradableBook('bybit-linear:BTCUSDT') ? true : undefined), 'book synced', 15_000);
+    await trading('bybit-linear:BTCUSDT');
     // A round trip pays the spread and two taker fees: a realized loss of a few USDT.
     const buy = await ex.submit({ strategy: 'test', intentId: 'l1', leg: 'in', instrument: 'bybit-linear:BTCUSDT', side: 'buy', type: 'market', qty: '0.050', riskQuote: '50' });
     await eventually(async () => (ex.orders.status(buy.clientOrderId) === 'FILLED' ? true : undefined), 'buy filled', 10_000);
@@ -236,13 +225,9 @@ describe('execution in sim mode', () => {
 
   it('rejections in a row past maxConsecutiveFailures send the portfolio to risk_off', async () => {
     const base = defaultConfig();
-    const { d, get } = await boot(resolve(tmp.dir, 'failures'), undefined, { maxConsecutiveFailures: 3, breaker: { ...base.risk.breaker, maxFailures: 10 } });
+    const { d, get, trading } = await boot(resolve(tmp.dir, 'failures'), undefined, { maxConsecutiveFailures: 3, breaker: { ...base.risk.breaker, maxFailures: 10 } });
     const ex = d.execution!;
-    await eventually(async () => {
-      const integrity = (await get('/api/integrity')) as { state: string }[];
-      return integrity.length === 3 && integrity.every((i) => i.state === 'ok') ? integrity : undefined;
-    }, 'every venue reconciled', 20_000);
-    await eventually(async () => (d.market!.market.tradableBook('bybit-linear:BTCUSDT') ? true : undefined), 'book synced', 15_000);
+    await trading('bybit-linear:BTCUSDT');
     d.sim!.inject('bybit-linear', 'reject-next-order', 3);
     for (const leg of ['a', 'b', 'c']) {
       const o = await ex.submit({ strategy: 'test', intentId: 'c1', leg, instrument: 'bybit-linear:BTCUSDT', side: 'buy', type: 'market', qty: '0.010', riskQuote: '10' });

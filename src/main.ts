@@ -182,6 +182,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         host: runtimeHost(runtime),
         log: (type, actor, data) => eventLog.append({ type, ...(actor ? { actor } : {}), data }),
         escalate: (reason) => runtime.send('portfolio', { type: 'risk.escalate', at: clock.now(), reason }),
+        // Paper adapters are built from the instruments a venue actually trades.
+        onInstruments: (venue, list) => execution?.instrumentsLoaded(venue, list),
       })
     : undefined;
 

@@ -98,6 +98,7 @@ export class ExecutionService {
   readonly orders: OrderManager;
   ledger = new Ledger();
   risk: RiskEngine;
+  private readonly limits: RiskLimits;
   readonly modeControl: ModeControl;
   reconciler: Reconciler | undefined;
   private readonly adapters = new Map<VenueId, PrivateAdapter>();
@@ -108,12 +109,17 @@ export class ExecutionService {
   private readonly timers: TimerHandle[] = [];
   /** Since when each venue's private stream has been down (absent: up or never started). */
   private readonly streamDownSince = new Map<VenueId, number>();
+  /** Each venue's traded instruments, once market data has loaded them. */
+  private readonly instrumentsOf = new Map<VenueId, readonly Instrument[]>();
+  /** A paper adapter waiting for its venue's instruments. */
+  private readonly awaitingInstruments = new Map<VenueId, (list: readonly Instrument[]) => void>();
   private dirty = false;
   private killing: Promise<void> | undefined;
   private stopped = false;
 
   constructor(private readonly d: ExecutionDeps) {
-    this.risk = new RiskEngine(riskLimits(d.config));
+    this.limits = riskLimits(d.config);
+    this.risk = new RiskEngine(this.limits);
     this.modeControl = new ModeControl({
       clock: d.clock,
       mode: d.mode,
@@ -156,7 +162,7 @@ export class ExecutionService {
     const { store, clock, runtime } = this.d;
     const [ledger, risk] = await store.ledger.getMany([LEDGER_KEY, RISK_KEY]);
     if (ledger) this.ledger = Ledger.from(JSON.parse(ledger) as LedgerState);
-    if (risk) this.risk = RiskEngine.from(JSON.parse(risk) as RiskEngineState, riskLimits(this.d.config));
+    if (risk) this.risk = RiskEngine.from(JSON.parse(risk) as RiskEngineState, this.limits);
     const open = await this.orders.restore();
     this.reconciler = new Reconciler(
       {
@@ -280,17 +286,19 @@ export class ExecutionService {
     }
   }
 
-  /** Runs `fn` once the venue's instruments are loaded (market data starts in the background). */
+  /** The market data's `onInstruments` hook: a venue's traded instruments are loaded. */
+  instrumentsLoaded(venue: VenueId, list: readonly Instrument[]): void {
+    this.instrumentsOf.set(venue, list);
+    const waiting = this.awaitingInstruments.get(venue);
+    this.awaitingInstruments.delete(venue);
+    if (waiting && !this.stopped) waiting(list);
+  }
+
+  /** Runs `fn` with the venue's instruments, now or once market data has loaded them. */
   private whenInstruments(venue: VenueId, fn: (list: readonly Instrument[]) => void): void {
-    const registry = this.d.market?.market.registry;
-    if (!registry) return;
-    const poll = (): void => {
-      if (this.stopped) return;
-      const list = registry.ofVenue(venue);
-      if (list.length) fn(list);
-      else this.d.clock.setTimeout(poll, 250);
-    };
-    poll();
+    const list = this.instrumentsOf.get(venue);
+    if (list) fn(list);
+    else this.awaitingInstruments.set(venue, fn);
   }
 
   private attach(venue: VenueId, adapter: PrivateAdapter): void {
@@ -320,18 +328,16 @@ export class ExecutionService {
           this.streamChanged(venue, ev.state, ev.reason);
       }
     }));
-    const start = (): void => {
-      void adapter.start().then(
-        () => this.afterStart(venue, adapter),
-        (e: unknown) => {
-          if (this.stopped) return;
-          this.d.logger.error({ venue, err: errorMessage(e) }, 'trading connection failed to start; retrying');
-          this.log('trading.start_failed', { venue, error: errorMessage(e) });
-          this.streamDownSince.set(venue, this.streamDownSince.get(venue) ?? this.d.clock.now());
-        },
-      );
-    };
-    start();
+    // A failed first connection keeps reconnecting in the adapter's socket; it counts as down meanwhile.
+    void adapter.start().then(
+      () => this.afterStart(venue, adapter),
+      (e: unknown) => {
+        if (this.stopped) return;
+        this.d.logger.error({ venue, err: errorMessage(e) }, 'trading connection failed to start; retrying');
+        this.log('trading.start_failed', { venue, error: errorMessage(e) });
+        this.streamDownSince.set(venue, this.streamDownSince.get(venue) ?? this.d.clock.now());
+      },
+    );
   }
 
   private async afterStart(venue: VenueId, adapter: PrivateAdapter): Promise<void> {
@@ -414,7 +420,7 @@ export class ExecutionService {
           if (!this.adapters.has(v as VenueId)) return `${v} has no trading connection in ${this.mode} mode`;
           return emergency ? undefined : this.risk.blocked(v, i, this.d.clock.now(), ro);
         },
-        limits: riskLimits(this.d.config),
+        limits: this.limits,
         openOrders: this.orders.open().length,
         heat: this.risk.heat(equity),
         equity,

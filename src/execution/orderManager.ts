@@ -35,7 +35,7 @@ import {
   type RefusedParams,
   type ResolvedStatus,
 } from '../../machines/order.machine.ts';
-import { clientOrderId, type ClientIdVenue } from './clientOrderId.ts';
+import { clientOrderId, isFleetClientOrderId, type ClientIdVenue } from './clientOrderId.ts';
 import type { OrderSide, PrivateAdapter, TimeInForce, VenueCallDetails, VenueFill, VenueOrder } from './types.ts';
 
 /** What a strategy (or the kill switch) asks for. */
@@ -96,6 +96,8 @@ export interface OrderManagerDeps {
   instrumentOf(venue: VenueId, symbol: string): Instrument | undefined;
   adapter(venue: VenueId): PrivateAdapter | undefined;
   preTrade(input: PreTradeInput): PreTradeVerdict;
+  /** A fill of an order the daemon did not place (by hand on the same account). */
+  foreignFill?(venue: VenueId, fill: VenueFill): void;
   /** Applies a fill to the ledger; false when its trade id was already applied. */
   applyFill(f: AppliedFill): boolean;
   /** A venue call's outcome, for consecutive-failure limits and breakers. */
@@ -304,13 +306,17 @@ export class OrderManager {
       this.log('order.fill_unknown_instrument', known ? fill.clientOrderId : undefined, { venue, ...fill });
       return;
     }
-    const fresh = this.d.applyFill({ venue, instrument: inst, fill, known });
+    // A fill of an order someone else placed on this account is not the daemon's to book:
+    // reconciliation raises the difference. Fills of our own retired orders are booked.
+    const foreign = !known && !isFleetClientOrderId(venue as ClientIdVenue, fill.clientOrderId);
+    const fresh = foreign || this.d.applyFill({ venue, instrument: inst, fill, known });
     if (fresh) {
       this.log(known ? 'order.fill' : 'order.fill_unmatched', known ? fill.clientOrderId : undefined, {
         venue, symbol: fill.symbol, clientOrderId: fill.clientOrderId, tradeId: fill.tradeId, side: fill.side, price: fill.price,
         qty: fill.qty, fee: fill.fee, feeAsset: fill.feeAsset, liquidity: fill.liquidity, venueTs: fill.ts,
       });
     }
+    if (foreign) this.d.foreignFill?.(venue, fill);
     if (!known) return;
     const qty = inst.qty.toInt(fill.qty);
     let price = inst.price.toInt(fill.price);

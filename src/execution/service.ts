@@ -34,7 +34,6 @@ import { ModeControl, missingLiveKeys, type ModeAnswer } from './modeControl.ts'
 import { adapterKind, paperAdapter, venueAdapter } from './tradingAdapters.ts';
 import { FLATTEN, cancelVenue, closePositions, type FlattenDeps } from './flatten.ts';
 import { markOf } from './marks.ts';
-import { isFleetClientOrderId, type ClientIdVenue } from './clientOrderId.ts';
 import { addText, cmp, parseDec } from '../model/decimal.ts';
 import type { FeeRate, PrivateAdapter, PrivateAdapterFactory, VenueBalance, VenuePosition } from './types.ts';
 
@@ -137,6 +136,12 @@ export class ExecutionService {
       adapter: (venue) => this.adapters.get(venue),
       preTrade: (input) => this.preTrade(input),
       applyFill: (f) => this.applyFill(f),
+      // The ledger keeps what the daemon did; the difference is for reconciliation to raise
+      // (INTEGRITY_BROKEN) and the operator to settle.
+      foreignFill: (venue, fill) => {
+        d.logger.warn({ venue, clientOrderId: fill.clientOrderId, tradeId: fill.tradeId }, 'a fill of an order the daemon did not place');
+        void this.reconciler?.run(venue);
+      },
       outcome: (venue, instrument, ok, reason) => this.outcome(venue, instrument, ok, reason),
       closed: (ctx, status) => this.orderClosed(ctx, status),
       unknownNotFoundMs: d.config.execution.unknownNotFoundMs,
@@ -439,13 +444,6 @@ export class ExecutionService {
 
   private applyFill(f: AppliedFill): boolean {
     const inst = f.instrument;
-    if (!f.known && !isFleetClientOrderId(f.venue as ClientIdVenue, f.fill.clientOrderId)) {
-      // Someone else traded this account: the ledger keeps what the daemon did, and the
-      // difference is for reconciliation to raise (INTEGRITY_BROKEN) and the operator to settle.
-      this.d.logger.warn({ venue: f.venue, clientOrderId: f.fill.clientOrderId, tradeId: f.fill.tradeId }, 'a fill of an order the daemon did not place');
-      void this.reconciler?.run(f.venue);
-      return true;
-    }
     const fresh = this.ledger.applyFill({
       venue: f.venue,
       instrument: inst.id,

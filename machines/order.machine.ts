@@ -17,6 +17,7 @@
  */
 import { assign, setup } from 'xstate';
 import { crash, type DebugCrashEvent } from './drill.ts';
+import { addText } from '../src/model/decimal.ts';
 
 export const ORDER_STATUSES = [
   'INITIALIZED', 'DENIED', 'SUBMITTED', 'ACCEPTED', 'REJECTED', 'PENDING_UPDATE', 'PENDING_CANCEL',
@@ -39,7 +40,7 @@ export type OrderEvent =
   | ({ readonly type: 'order.denied'; readonly reason: string } & At)
   | ({ readonly type: 'order.accepted'; readonly venueOrderId?: string } & At)
   | ({ readonly type: 'order.rejected'; readonly reason: string } & At)
-  | ({ readonly type: 'order.fill'; readonly tradeId: string; readonly qty: number; readonly price: number } & At)
+  | ({ readonly type: 'order.fill'; readonly tradeId: string; readonly qty: number; readonly price: number; readonly feeQuote?: string } & At)
   | ({ readonly type: 'order.update_requested'; readonly qty?: number; readonly price?: number } & At)
   | ({ readonly type: 'order.updated'; readonly qty?: number; readonly price?: number } & At)
   | ({ readonly type: 'order.update_rejected'; readonly reason: string } & At)
@@ -190,6 +191,8 @@ export interface OrderContext {
   /** notional / filled in ticks as a decimal string (display and logs), null before any fill. */
   readonly avgPrice: string | null;
   readonly seenTradeIds: readonly string[];
+  /** Fees of the applied fills valued in the quote asset (decimal text; fees in a third asset such as BNB are not in it). */
+  readonly feeQuote: string;
   readonly reason: string | null;
   readonly initializedAt: number;
   readonly submittedAt: number | null;
@@ -281,6 +284,7 @@ function applied(context: OrderContext, event: OrderEvent, to: OrderStatus): Par
         filled,
         notional,
         avgPrice: ratioToDecimal(notional, filled),
+        feeQuote: (event.feeQuote !== undefined ? addText(context.feeQuote ?? '0', event.feeQuote) : undefined) ?? context.feeQuote ?? '0',
         lastFillAt: event.at,
         seenTradeIds: [...context.seenTradeIds, event.tradeId].slice(-SEEN_TRADE_IDS_MAX),
       };
@@ -414,6 +418,7 @@ export const orderMachine = orderSetup.createMachine({
     notional: 0,
     avgPrice: null,
     seenTradeIds: [],
+    feeQuote: '0',
     reason: null,
     initializedAt: input.at,
     submittedAt: null,

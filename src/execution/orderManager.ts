@@ -16,11 +16,13 @@
  * - Every request, answer, fill, denial and refusal is an `order.*` record in the event log.
  */
 import type { AnyEventObject } from 'xstate';
+import { Subject } from 'rxjs';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import { ErrorCodes, FleetError, errorMessage } from '../core/errors.ts';
 import type { VenueId } from '../config/schema.ts';
 import type { Instrument } from '../model/instrument.ts';
+import { decText, mul, parseDec } from '../model/decimal.ts';
 import type { ActorRuntime } from '../runtime/actorRuntime.ts';
 import type { EventLog } from '../runtime/eventLog.ts';
 import {
@@ -46,6 +48,12 @@ export interface OrderIntent {
   readonly leg: string | number;
   /** A deliberate new order for the same leg; never raised by a retry. */
   readonly attempt?: number;
+  /**
+   * The order only takes risk off (a saga's recovery or unwind, a hedge completed, a position
+   * closed): it passes the mode, portfolio and venue blocks that stop new risk, never the
+   * instrument and balance checks.
+   */
+  readonly riskReducing?: boolean;
   /** Instrument id, e.g. `bybit-linear:BTCUSDT`. */
   readonly instrument: string;
   readonly side: OrderSide;
@@ -127,7 +135,18 @@ const RESOLUTION: Readonly<Record<VenueOrder['status'], ResolvedStatus>> = {
 
 export const orderActorId = (cid: string): string => ORDER_PREFIX + cid;
 
+/** Returns a fill's fee valued in the instrument's quote (a fee in base is valued at the fill price), or undefined for a third asset. */
+export function quoteFee(inst: Instrument, fill: Pick<VenueFill, 'fee' | 'feeAsset' | 'price'>): string | undefined {
+  if (fill.feeAsset === inst.quote) return fill.fee;
+  if (fill.feeAsset !== inst.base) return undefined;
+  const fee = parseDec(fill.fee);
+  const price = parseDec(fill.price);
+  return fee && price ? decText(mul(fee, price)) : undefined;
+}
+
 export class OrderManager {
+  /** The client order id of every order whose actor took an event (status or fills may have changed). */
+  readonly updated$ = new Subject<string>();
   private readonly waiters = new Map<string, ((o: OrderOutcome) => void)[]>();
   /** Callers waiting for an order's first status (see `decided`). */
   private readonly deciders = new Map<string, ((s: OrderStatus) => void)[]>();
@@ -322,7 +341,8 @@ export class OrderManager {
     let price = inst.price.toInt(fill.price);
     // A venue may report an average off the tick grid; the chart keeps whole ticks, the ledger the exact price.
     if (Number.isNaN(price)) price = Math.round(inst.price.toTicks(fill.price));
-    this.send(fill.clientOrderId, { type: 'order.fill', at: this.d.clock.now(), tradeId: fill.tradeId, qty, price });
+    const feeQuote = quoteFee(inst, fill);
+    this.send(fill.clientOrderId, { type: 'order.fill', at: this.d.clock.now(), tradeId: fill.tradeId, qty, price, ...(feeQuote !== undefined ? { feeQuote } : {}) });
   }
 
   /** Queries one order at the venue and brings the actor in line (restart, malformed message, reconciliation). */
@@ -573,6 +593,7 @@ export class OrderManager {
     const ok = this.d.runtime.send(orderActorId(cid), ev);
     const after = this.status(cid);
     if (after && after !== before) this.changed(cid, after);
+    if (ok) this.updated$.next(cid);
     return ok;
   }
 

@@ -209,6 +209,31 @@ export class ExecutionService {
     return this.orders.submit(intent);
   }
 
+  /** Returns the taker fee rate of an instrument: the venue's when it told us, else the config's, else the venue default. */
+  takerFee(instrumentId: string): number {
+    const venue = instrumentId.slice(0, instrumentId.indexOf(':')) as VenueId;
+    const known = this.fees.get(instrumentId)?.taker;
+    return Number(known ?? this.d.config.venues[venue]?.fees?.taker ?? this.d.fallbackFees(venue).taker);
+  }
+
+  /** Returns the free balance of an asset on a venue (the smaller of the ledger's and the venue's last report). */
+  freeBalance(venue: VenueId, asset: string): number {
+    return Number(this.free(venue, asset));
+  }
+
+  /** Returns how many more requests a venue's rate limits admit right now (Infinity when it does not say). */
+  orderHeadroom(venue: VenueId): number {
+    const h = this.adapters.get(venue)?.headroom?.();
+    if (!h) return this.adapters.has(venue) ? Infinity : 0;
+    const values = Object.values(h);
+    return values.length ? Math.min(...values) : Infinity;
+  }
+
+  /** Returns true when the venue has a trading connection in the current mode. */
+  trades(venue: VenueId): boolean {
+    return this.adapters.has(venue);
+  }
+
   /** POST /api/mode. */
   setMode(req: { mode: Mode; pin?: string; confirm?: string }): Promise<ModeAnswer> {
     return this.modeControl.request(req);
@@ -401,7 +426,7 @@ export class ExecutionService {
     const equity = this.ledger.equity((id) => this.mark(id));
     // Closing what the kill switch or the operator's flatten asked to close must pass the blocks
     // those same events set; the instrument and balance checks still apply.
-    const emergency = intent.strategy === FLATTEN && intent.reduceOnly === true;
+    const emergency = intent.riskReducing === true || (intent.strategy === FLATTEN && intent.reduceOnly === true);
     const res = checkOrder(
       {
         venue,

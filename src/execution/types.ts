@@ -160,6 +160,8 @@ export interface PrivateAdapter {
   balances(): Promise<VenueBalance[]>;
   /** Returns the account's fee rates for these symbols (asked at start). */
   feeRates(symbols: readonly string[]): Promise<FeeRate[]>;
+  /** Requests left per rate-limit bucket right now (sizing keeps room for a hedge and a recovery). */
+  headroom?(): Record<string, number>;
 }
 
 /** What a venue's private adapter factory is given. */

@@ -22,6 +22,7 @@
  * https://developers.binance.com/docs/binance-spot-api-docs/rest-api/trading-endpoints,
  * https://developers.binance.com/docs/binance-spot-api-docs/user-data-stream.
  */
+import type { RateLimiter } from '../../execution/rateLimiter.ts';
 import { Subject, type Observable } from 'rxjs';
 import type { TimerHandle } from '../../core/clock.ts';
 import { ErrorCodes, FleetError, errorMessage } from '../../core/errors.ts';
@@ -156,6 +157,7 @@ class BinancePrivateAdapter implements PrivateAdapter {
   readonly paper = false;
   readonly events$: Observable<PrivateEvent>;
   private readonly subject = new Subject<PrivateEvent>();
+  readonly limiter: RateLimiter;
   private readonly rest: RestClient;
   private readonly http: PrivateHttp;
   private sock: PrivateSocket | undefined;
@@ -168,7 +170,7 @@ class BinancePrivateAdapter implements PrivateAdapter {
   ) {
     this.venue = o.venue;
     this.events$ = this.subject.asObservable();
-    ({ rest: this.rest, http: this.http } = privateTransport(o, m.limits, binanceWire(o.venue, { apiKey: o.key, apiSecret: o.secret })));
+    ({ limiter: this.limiter, rest: this.rest, http: this.http } = privateTransport(o, m.limits, binanceWire(o.venue, { apiKey: o.key, apiSecret: o.secret })));
   }
 
   async start(): Promise<void> {
@@ -256,6 +258,11 @@ class BinancePrivateAdapter implements PrivateAdapter {
     }
     const data = await this.call('account', 'GET', '/api/v3/account', { omitZeroBalances: true }, true);
     return readRest(this.venue, 'account', () => parseBinanceSpotBalances(data));
+  }
+
+  /** Requests left per rate-limit bucket (fraction of each bucket's limit). */
+  headroom(): Record<string, number> {
+    return this.limiter.headroom();
   }
 
   async feeRates(symbols: readonly string[]): Promise<FeeRate[]> {

@@ -19,6 +19,7 @@
  * - common/websocket-intro: login signs timestamp(seconds) + "GET" + "/user/verify"; "ping" every
  *   30 s, "pong" back; every private push is `action: "snapshot"`.
  */
+import type { RateLimiter } from '../../execution/rateLimiter.ts';
 import { Subject, type Observable } from 'rxjs';
 import { ErrorCodes, FleetError } from '../../core/errors.ts';
 import { privateTransport, type PrivateHttp, type PrivateCall, type SignedRequest, type Unwrapped, type VenueWire } from '../../execution/privateHttp.ts';
@@ -113,6 +114,7 @@ class BitgetPrivate implements PrivateAdapter {
   readonly paper = false;
   private readonly subject = new Subject<PrivateEvent>();
   readonly events$: Observable<PrivateEvent> = this.subject.asObservable();
+  readonly limiter: RateLimiter;
   private readonly rest: RestClient;
   private readonly http: PrivateHttp;
   private readonly socket: PrivateSocket;
@@ -130,7 +132,7 @@ class BitgetPrivate implements PrivateAdapter {
     this.spot = all || o.symbols.some((s) => market(s).spot);
     this.futures = all || o.symbols.some((s) => !market(s).spot);
     this.subs = this.subscriptions();
-    ({ rest: this.rest, http: this.http } = privateTransport(o, BITGET_RATE_LIMITS, bitgetVenueWire(key)));
+    ({ limiter: this.limiter, rest: this.rest, http: this.http } = privateTransport(o, BITGET_RATE_LIMITS, bitgetVenueWire(key)));
     this.socket = new PrivateSocket({
       name: 'bitget-private',
       clock: o.clock,
@@ -296,6 +298,11 @@ class BitgetPrivate implements PrivateAdapter {
       for (const r of rows ?? []) out.push(this.read('spotAssets', parseBitgetBalance(r)));
     }
     return out;
+  }
+
+  /** Requests left per rate-limit bucket (fraction of each bucket's limit). */
+  headroom(): Record<string, number> {
+    return this.limiter.headroom();
   }
 
   async feeRates(symbols: readonly string[]): Promise<FeeRate[]> {

@@ -109,20 +109,65 @@ const executionSchema = z
   .prefault({});
 
 const routeSchema = z
-  .object({ asset: z.string().min(1), venueA: venueId, venueB: venueId })
+  .object({
+    /** The base asset as the venues list it (BTC, ETH, NVDA). */
+    asset: z.string().min(1),
+    venueA: venueId,
+    venueB: venueId,
+    /** spot–spot or perp–perp; needed only where a venue lists both (okx, bitget). */
+    kind: z.enum(['spot', 'perp']).optional(),
+    /** Venue-native symbols when the asset's usual USDT/USDC market is not the one meant. */
+    symbolA: z.string().min(1).optional(),
+    symbolB: z.string().min(1).optional(),
+    /** This route's budget per trade (quote); default arbitrage.maxTradeUsd. */
+    maxTradeUsd: z.number().positive().optional(),
+  })
   .strict()
   .refine((r) => r.venueA !== r.venueB, { path: ['venueB'], message: 'must differ from venueA' });
+
+export type RouteConfig = z.output<typeof routeSchema>;
 
 const arbitrageSchema = z
   .object({
     enabled: z.boolean().default(true),
-    routes: z.array(routeSchema).default([]),
+    /** Absent: none, except in sim mode where a default set trades out of the box. */
+    routes: z.array(routeSchema).optional(),
+    /** Entry threshold on the net edge (after fees, slippage and latency buffers) in calm markets. */
     minNetEdgeBps: z.number().default(5),
+    /** Perp–perp: close the position once the spread has converged to this or less. */
     exitEdgeBps: z.number().default(1),
     maxTradeUsd: z.number().positive().default(1000),
     cooldownMs: z.int().min(0).default(5000),
+    /** Buffer for what fills worse than the book showed. */
+    slippageBufferBps: z.number().min(0).default(1),
+    /** Size is what both books fill within this distance from their best price. */
+    slippageCapBps: z.number().positive().default(10),
+    /** Expected signal → both fills, and the buffer it costs: fixed + volMultiplier × vol × √latency. */
+    latencyMs: z.int().min(0).default(150),
+    latencyBufferBps: z.number().min(0).default(0.5),
+    volMultiplier: z.number().min(0).default(1),
+    /** Volatility (bps/√s of the mid) up to which the threshold is minNetEdgeBps; above maxVolBps nothing fires. */
+    calmVolBps: z.number().positive().default(3),
+    maxVolBps: z.number().positive().default(30),
+    /** Each leg's deadline; orders still working then are canceled. */
+    legTimeoutMs: z.int().min(100).default(3000),
+    /** Wait for late fills this long before recovering an orphaned leg. */
+    orphanGraceMs: z.int().min(0).default(500),
+    /** Recovery attempts (retries and unwinds) before the saga fails and the portfolio goes risk_off. */
+    maxRecoveries: z.int().min(1).default(4),
+    /** Retry the missing leg only at a price within this of what the decision saw. */
+    retryGuardBps: z.number().min(0).default(15),
+    /** Unwind the filled leg at no worse than this from its fill price. */
+    maxUnwindLossBps: z.number().positive().default(100),
+    /** Perp–perp: close at this age even if the spread has not converged. */
+    maxHoldMs: z.int().min(1000).default(3_600_000),
+    /** Unexplained net exposure per asset for longer than this ⇒ risk_off and an alert. */
+    exposureGraceMs: z.int().min(0).default(5000),
+    /** Below this share (percent) of a venue's rate limit left, a route does not fire. */
+    minRateHeadroomPct: z.number().min(0).max(100).default(10),
   })
   .strict()
+  .refine((a) => a.maxVolBps >= a.calmVolBps, { path: ['maxVolBps'], message: 'must be ≥ arbitrage.calmVolBps' })
   .prefault({});
 
 function categorySchema(maxLeverage: number, maxSizeUsd: number) {
@@ -208,7 +253,7 @@ const marketSchema = z
 
 export const SIM_SCENARIOS = ['calm', 'trending', 'pump-dump', 'spoof-walls', 'news-shock', 'outage', 'listing'] as const;
 export type SimScenario = (typeof SIM_SCENARIOS)[number];
-export const SIM_FAULT_KINDS = ['drop', 'gap', 'disconnect', 'http429', 'http5xx', 'checksum', 'duplicate', 'delay-fill', 'duplicate-fill', 'fill-after-cancel', 'reject-next-order'] as const;
+export const SIM_FAULT_KINDS = ['drop', 'gap', 'disconnect', 'http429', 'http5xx', 'checksum', 'duplicate', 'delay-fill', 'duplicate-fill', 'fill-after-cancel', 'reject-next-order', 'partial-fill'] as const;
 
 const simSchema = z
   .object({

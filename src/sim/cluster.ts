@@ -9,6 +9,7 @@ import type { Clock, TimerHandle } from '../core/clock.ts';
 import { seededRng } from '../core/rng.ts';
 import { VENUE_IDS, type FleetConfig, type VenueId } from '../config/schema.ts';
 import type { InstrumentSpec } from '../model/instrument.ts';
+import { Scale } from '../model/scale.ts';
 import { MarketGenerator, type ScenarioName, type SimUniverse } from './market/generator.ts';
 import type { SimFault, SimVenueServer } from './protocolServer.ts';
 import type { SimCredentials } from './private/credentials.ts';
@@ -25,6 +26,8 @@ export interface SimClusterOptions {
   /** The generator's start time; default the clock's now (frames carry it, so fix it for byte-identical runs). */
   readonly startTime?: number;
   readonly startingBalance?: number;
+  /** Spot venues also hold each spot asset worth this share of startingBalance at its starting price (default 0.25). */
+  readonly inventoryShare?: number;
   /** REST answer latency of every venue (ms). */
   readonly latencyMs?: number;
   readonly venues?: readonly VenueId[];
@@ -63,10 +66,19 @@ export class SimCluster {
     this.scenario = o.scenario;
     this.generator = new MarketGenerator({ seed: o.seed, scenario: o.scenario, startTime: o.startTime ?? o.clock.now(), stepMs: o.stepMs ?? 100, ...(o.universe ? { universe: o.universe } : {}) });
     this.venues = o.venues ?? VENUE_IDS;
+    const startingBalance = o.startingBalance ?? 100_000;
+    const share = o.inventoryShare ?? 0.25;
+    if (!Number.isFinite(share) || share < 0) throw new RangeError(`inventoryShare must be a non-negative number, got ${share}`);
+    // Valued at the fair value before the first step, on the lot grid, rounded down.
+    const inventory = (spec: InstrumentSpec): string => {
+      const lot = new Scale(spec.lotSize);
+      const base = (share * startingBalance) / this.generator.fairValue(spec.base) / Number(spec.contractSize ?? '1');
+      return lot.toText(Math.max(0, lot.floorOf(base)));
+    };
     for (const venue of this.venues) {
       const now = (): number => this.generator.time;
       const creds = simCredentials(venue, o.seed);
-      const server = createSimVenue(venue, this.generator.instruments(venue), { now, clock: o.clock, credentials: creds, startingBalance: o.startingBalance ?? 100_000 });
+      const server = createSimVenue(venue, this.generator.instruments(venue), { now, clock: o.clock, credentials: creds, startingBalance, inventory });
       server.latencyMs = o.latencyMs ?? 0;
       this.servers.set(venue, server);
       this.credentials.set(venue, creds);

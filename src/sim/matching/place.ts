@@ -142,7 +142,8 @@ export function placeOrder(ex: Executor, req: SimOrderRequest): PlaceResult {
   }
   if (ex.listeners.size > 0) ex.emit({ kind: 'order', order: snapshot(o, book.inst) });
 
-  const fills = take(ex, book, o, against);
+  const cap = req.takeCap === undefined ? lots : Math.max(0, Math.min(lots, inst.qty.toInt(req.takeCap) || 0));
+  const fills = take(ex, book, o, against, cap);
   if (remaining(o) > 0) {
     if (rests) ex.rest(book, o);
     else ex.end(book, o, 'expired');
@@ -150,15 +151,16 @@ export function placeOrder(ex: Executor, req: SimOrderRequest): PlaceResult {
   return { order: snapshot(o, book.inst), fills };
 }
 
-/** Walks the other side best first within the order's limit, trading market lots and own orders in queue order. */
-export function take(ex: Executor, book: SymbolBook, o: OwnOrder, against: BookSide): SimFill[] {
+/** Walks the other side best first within the order's limit (and up to `cap` filled lots), trading market lots and own orders in queue order. */
+export function take(ex: Executor, book: SymbolBook, o: OwnOrder, against: BookSide, cap = Infinity): SimFill[] {
   const fills: SimFill[] = [];
+  const wanted = (): number => Math.min(remaining(o), cap - o.filled);
   against.sweep(
-    (p) => remaining(o) > 0 && against.within(p, o.price),
+    (p) => wanted() > 0 && against.within(p, o.price),
     (lv) => {
       walkLevel(
         lv,
-        remaining(o),
+        wanted(),
         (maker, offered) => {
           const cap = ex.capacity(maker);
           if (cap < remaining(maker)) {

@@ -28,6 +28,8 @@ export interface SimOrderRequest {
   readonly qty: string;
   /** Perps: may only reduce the position (never open or flip it). */
   readonly reduceOnly?: boolean;
+  /** The most it takes from the book now (size unit); the rest rests or expires as its tif says (the `partial-fill` fault). */
+  readonly takeCap?: string;
 }
 
 export interface SimOrder {

@@ -2,6 +2,7 @@
  * Every simulated venue, by venue id: its public protocol server, its matching engine with the
  * simulated account funded, and its private side checking that account's signed requests.
  */
+import { decOf, decText, div, mul, parseDec } from '../../model/decimal.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { VenueId } from '../../config/schema.ts';
 import type { InstrumentSpec } from '../../model/instrument.ts';
@@ -25,6 +26,11 @@ export interface SimVenueContext {
   readonly clock: Clock;
   readonly credentials: SimCredentials;
   readonly startingBalance: number;
+  /**
+   * The base inventory a spot instrument's asset is funded with, as a decimal quantity on its lot
+   * grid (undefined or "0": none), so a spot venue can sell as well as buy. Perps take none.
+   */
+  readonly inventory?: (spec: InstrumentSpec) => string | undefined;
 }
 
 interface Fees {
@@ -67,6 +73,28 @@ export function createSimVenue(venue: VenueId, instruments: InstrumentSpec[], ct
   const server = parts.server(instruments, { now: ctx.now });
   const engine = createMatchingEngine({ venue, instruments, fees: parts.fees, now: ctx.now });
   engine.deposit(ctx.credentials.account, parts.quote, String(ctx.startingBalance));
+  const funded = new Set<string>([parts.quote]);
+  for (const spec of instruments) {
+    // One inventory per asset even when several spot markets share a base.
+    if (spec.kind !== 'spot' || funded.has(spec.base)) continue;
+    const qty = ctx.inventory?.(spec);
+    if (qty === undefined || /^0*(\.0*)?$/.test(qty)) continue;
+    engine.deposit(ctx.credentials.account, spec.base, qty);
+    funded.add(spec.base);
+  }
+  // `partial-fill`: the next order takes half its size (at least one lot) from the book; the
+  // rest rests or expires as its time in force says, as a thin book would make it.
+  const place = engine.place.bind(engine);
+  engine.place = (req) => {
+    if (!server.take('partial-fill')) return place(req);
+    const spec = instruments.find((i) => i.symbol === req.symbol);
+    const step = spec ? parseDec(spec.lotSize) : undefined;
+    const qty = parseDec(req.qty);
+    if (!step || !qty) return place(req);
+    const lots = div(qty, step, 0, 'floor');
+    const half = mul(decOf(lots.v / 2n > 0n ? lots.v / 2n : 1n, 0), step);
+    return place({ ...req, takeCap: decText(half) });
+  };
   server.exchange = engine;
   if (parts.private) server.privateSide = parts.private(engine, ctx.credentials, parts.fees, ctx);
   return server;

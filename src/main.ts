@@ -18,12 +18,14 @@ import { openPersistence } from './runtime/persistence.ts';
 import type { EventLog } from './runtime/eventLog.ts';
 import { ActorRuntime, SUPERVISOR_ID } from './runtime/actorRuntime.ts';
 import { buildApp } from './api/app.ts';
-import { createMetrics } from './api/metrics.ts';
+import { addArbitrageMetrics, createMetrics } from './api/metrics.ts';
 import { MODES, VENUE_IDS, type Mode, type SimScenario, type VenueId } from './config/schema.ts';
 import { SimCluster } from './sim/cluster.ts';
 import { PUBLIC_ADAPTERS } from './adapters/registry.ts';
 import { MarketService, type ActorHost } from './market/service.ts';
 import { ExecutionService } from './execution/service.ts';
+import { ArbitrageService } from './strategies/arbitrage/service.ts';
+import { routeSpecs } from './strategies/arbitrage/routes.ts';
 import { missingLiveKeys } from './execution/modeControl.ts';
 import { simVenueFees } from './sim/venues/registry.ts';
 import type { Store } from './runtime/store.ts';
@@ -53,6 +55,8 @@ export interface Daemon {
   readonly market: MarketService | undefined;
   /** Orders, ledger, risk and mode (absent when no venue runs). */
   readonly execution: ExecutionService | undefined;
+  /** Cross-venue arbitrage (absent without routes). */
+  readonly arbitrage: ArbitrageService | undefined;
   /** The in-process simulated venues (sim mode). */
   readonly sim: SimCluster | undefined;
   /** Flushes all state and the log, then releases the data dir. */
@@ -203,9 +207,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       })
     : undefined;
   await execution?.start();
+  // Arbitrage trades where orders can be placed; its routes are checked now (a bad one exits 2).
+  const arbitrage = market && execution && routeSpecs(config).length > 0
+    ? new ArbitrageService({ config, clock, logger: logger.child({ component: 'arbitrage' }), runtime, eventLog, store, dataDir, market, execution })
+    : undefined;
+  await arbitrage?.start();
 
   let stopping = false;
   const metrics = createMetrics(runtime, eventLog, () => clock.now());
+  if (arbitrage) addArbitrageMetrics(metrics.registry, () => arbitrage.summary());
   const app = await buildApp({
     runtime,
     eventLog,
@@ -221,6 +231,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     stopping: () => stopping,
     ...(market ? { market } : {}),
     ...(execution ? { execution } : {}),
+    ...(arbitrage ? { arbitrage } : {}),
     ...(sim && opts.debugFaults ? { simFault: (venue: VenueId, kind: Parameters<SimCluster['inject']>[1], count: number) => sim!.inject(venue, kind, count) } : {}),
   });
   const address = await app.listen({ host: config.api.host, port: config.api.port });
@@ -273,6 +284,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       stopping = true;
       watcher?.close();
       bridge?.stop();
+      await arbitrage?.stop();
       await execution?.stop();
       market?.stop();
       await sim?.close();
@@ -284,7 +296,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       logger.info('fleet daemon stopped; state flushed');
     })());
 
-  return { url, tokenSource, runtime, eventLog, app, market, execution, sim, close };
+  return { url, tokenSource, runtime, eventLog, app, market, execution, arbitrage, sim, close };
 }
 
 /**

@@ -15,6 +15,7 @@ import { readRoutes } from './routes/read.ts';
 import { controlRoutes } from './routes/control.ts';
 import { debugRoutes } from './routes/debug.ts';
 import { tradingRoutes } from './routes/trading.ts';
+import type { ArbitrageService } from '../strategies/arbitrage/service.ts';
 import type { ExecutionService } from '../execution/service.ts';
 import { marketRoutes } from './routes/market.ts';
 import type { MarketService } from '../market/service.ts';
@@ -49,6 +50,7 @@ export interface AppDeps {
   readonly stopping?: () => boolean;
   /** Orders, portfolio and mode (absent when nothing trades). */
   readonly execution?: ExecutionService;
+  readonly arbitrage?: ArbitrageService;
 }
 
 /** Returns the configured (not yet listening) Fastify app. */

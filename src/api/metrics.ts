@@ -61,3 +61,42 @@ export function createMetrics(runtime: ActorRuntime, eventLog: EventLog, now: ()
   };
   return { registry, eventsPerSec };
 }
+
+/** What /metrics shows of arbitrage (the same numbers as /api/summary's `arbitrage`). */
+export interface ArbitrageNumbers {
+  readonly trades: number;
+  readonly winRate: number;
+  readonly latencyMs: { readonly p50: number | null; readonly p99: number | null };
+  readonly slippageBps: { readonly avg: number | null };
+  readonly fees: string;
+  readonly pnl: string;
+  readonly totalValue: string;
+  readonly sagasOpen: number;
+}
+
+/** Adds the arbitrage gauges to the registry, read at scrape time. */
+export function addArbitrageMetrics(registry: Registry, read: () => ArbitrageNumbers): void {
+  const gauge = (name: string, help: string, value: (n: ArbitrageNumbers) => number | null, labels?: Record<string, string>): void => {
+    new Gauge({
+      name,
+      help,
+      ...(labels ? { labelNames: Object.keys(labels) } : {}),
+      registers: [registry],
+      collect() {
+        const v = value(read());
+        if (v === null || !Number.isFinite(v)) return;
+        if (labels) this.set(labels, v);
+        else this.set(v);
+      },
+    });
+  };
+  gauge('fleet_arb_trades', 'Arbitrage trades closed', (n) => n.trades);
+  gauge('fleet_arb_win_rate', 'Share of arbitrage trades with a positive PnL', (n) => n.winRate);
+  gauge('fleet_arb_pnl', 'Arbitrage PnL after fees (quote)', (n) => Number(n.pnl));
+  gauge('fleet_arb_fees', 'Arbitrage fees paid (quote)', (n) => Number(n.fees));
+  gauge('fleet_arb_latency_p50_ms', 'Signal to both fills, median over recent trades', (n) => n.latencyMs.p50);
+  gauge('fleet_arb_latency_p99_ms', 'Signal to both fills, p99 over recent trades', (n) => n.latencyMs.p99);
+  gauge('fleet_arb_slippage_bps', 'Average realized slippage against the prices seen at the decision', (n) => n.slippageBps.avg);
+  gauge('fleet_arb_sagas_open', 'Two-leg sagas not finished', (n) => n.sagasOpen);
+  gauge('fleet_total_value', 'Total estimated value across venues (quote)', (n) => Number(n.totalValue));
+}

@@ -1,5 +1,5 @@
 /**
- * The portfolio, orders, reconciliation and the mode: GET /api/summary, /api/trades/active,
+ * The portfolio, orders, reconciliation and the mode: GET /api/summary, /api/trades/active, /api/arbitrage,
  * /api/orders, /api/integrity; POST /api/mode (PIN + confirmation for LIVE), /api/orders/:id/cancel,
  * /api/integrity/adopt and /api/integrity/flatten (`{ venue }`, the two answers to an
  * INTEGRITY_BROKEN venue). Mutations need the token.
@@ -33,10 +33,17 @@ export function tradingRoutes(deps: AppDeps, ex: ExecutionService): FastifyPlugi
         positions: ex.positions().length,
         openOrders: ex.orders.open().length,
         eventsPerSec: deps.metrics.eventsPerSec(),
+        ...(deps.arbitrage ? { arbitrage: deps.arbitrage.summary() } : {}),
       };
     });
 
-    app.get('/api/trades/active', async () => ({ positions: ex.positions(), sagas: [] }));
+    app.get('/api/trades/active', async () => ({ positions: ex.positions(), sagas: deps.arbitrage?.sagas() ?? [] }));
+
+    app.get('/api/arbitrage', async () => ({
+      routes: deps.arbitrage?.routesView() ?? [],
+      metrics: deps.arbitrage?.summary() ?? null,
+      rebalance: deps.arbitrage?.rebalance() ?? { suggestions: [], busiest: [] },
+    }));
 
     app.get('/api/orders', async () =>
       ex.orders.open().map((o) => ({

@@ -34,6 +34,38 @@ export class SystemClock implements Clock {
   }
 }
 
+/**
+ * Wall time sped up `speed` times: an hour of simulated market in a minute at 60×, with real
+ * sockets and real timers underneath (each delay shortened by the same factor). Time starts at
+ * `start` and moves on from there.
+ */
+export class ScaledClock implements Clock {
+  private readonly realStart = Date.now();
+
+  constructor(
+    readonly speed: number,
+    private readonly start = Date.now(),
+  ) {
+    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, got ${speed}`);
+  }
+
+  now(): number {
+    return Math.floor(this.start + (Date.now() - this.realStart) * this.speed);
+  }
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    return setTimeout(fn, ms / this.speed);
+  }
+  clearTimeout(handle: TimerHandle): void {
+    clearTimeout(handle as NodeJS.Timeout);
+  }
+  setInterval(fn: () => void, ms: number): TimerHandle {
+    return setInterval(fn, ms / this.speed);
+  }
+  clearInterval(handle: TimerHandle): void {
+    clearInterval(handle as NodeJS.Timeout);
+  }
+}
+
 interface ManualTimer {
   id: number;
   due: number;

@@ -34,6 +34,8 @@ async function boot(dir: string, startingBalance?: number, risk: Partial<ReturnT
       execution: { ...base.execution, reconcileIntervalMs: 500, reconcileGraceMs: 300 },
       sim: { ...base.sim, ...(startingBalance !== undefined ? { startingBalance } : {}) },
       risk: { ...base.risk, ...risk },
+      // These tests count orders and positions of their own: no arbitrage trading beside them.
+      arbitrage: { ...base.arbitrage, enabled: false },
     },
     overrides: { port: 0 },
     dataDir: dir,

@@ -17,8 +17,10 @@ import { benchSimulator } from '../bench/simulator.ts';
 import { benchMatching } from '../bench/matching.ts';
 import { benchBookMemory } from '../bench/bookMemory.ts';
 import { benchExecution } from '../bench/execution.ts';
+import { benchArbitrage } from '../bench/arbitrage.ts';
+import { benchArbitrageLatency } from '../bench/arbitrageLatency.ts';
 
-export const BENCH_USAGE = 'fleet bench [--only start,crash,append,audit,market,memory,sim,matching,execution]';
+export const BENCH_USAGE = 'fleet bench [--only start,crash,append,audit,market,memory,sim,matching,execution,arbitrage]';
 
 const MEASUREMENTS: readonly { name: string; run: () => Promise<Row[]> }[] = [
   { name: 'start', run: benchStartActors },
@@ -30,6 +32,7 @@ const MEASUREMENTS: readonly { name: string; run: () => Promise<Row[]> }[] = [
   { name: 'sim', run: benchSimulator },
   { name: 'matching', run: benchMatching },
   { name: 'execution', run: benchExecution },
+  { name: 'arbitrage', run: async () => [...(await benchArbitrage()), ...(await benchArbitrageLatency())] },
 ];
 
 /** Runs `fleet bench`; returns the exit code. */

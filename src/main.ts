@@ -264,6 +264,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           const reloaded = { ...effectiveConfig(next, opts.overrides), mode: config.mode, api: config.api };
           config = sim ? sim.configure(reloaded) : reloaded;
           queue.flushIntervalMs = config.persistence.flushIntervalMs;
+          arbitrage?.reconfigure(config);
           logger.level = config.log.level;
           runtime.send(SUPERVISOR_ID, { type: 'supervisor.configure', policy: config.supervisor });
           const needRestart = restartRequired(changed);

@@ -87,10 +87,11 @@ describe('diffConfig', () => {
 
 describe('restartRequired', () => {
   it('keeps only keys at or under the restart prefixes', () => {
-    expect(RESTART_REQUIRED).toEqual(['api.host', 'api.port', 'mode']);
-    expect(restartRequired(['api.port', 'mode', 'risk.dailyLossLimit', 'api.hostname', 'modes', 'log.level'])).toEqual([
+    expect(RESTART_REQUIRED).toEqual(['api.host', 'api.port', 'mode', 'arbitrage.enabled', 'arbitrage.routes', 'arbitrage.cooldownMs']);
+    expect(restartRequired(['api.port', 'mode', 'risk.dailyLossLimit', 'api.hostname', 'modes', 'log.level', 'arbitrage.routes.0.asset', 'arbitrage.minNetEdgeBps'])).toEqual([
       'api.port',
       'mode',
+      'arbitrage.routes.0.asset',
     ]);
     expect(restartRequired(['api.host'])).toEqual(['api.host']);
     expect(restartRequired([])).toEqual([]);

@@ -27,13 +27,28 @@ describe('defaultConfig', () => {
       paperStartingBalance: 100_000,
       leverage: 1,
     });
+    // Routes stay absent: sim mode then runs its default set, other modes none.
     expect(c.arbitrage).toEqual({
       enabled: true,
-      routes: [],
       minNetEdgeBps: 5,
       exitEdgeBps: 1,
       maxTradeUsd: 1000,
       cooldownMs: 5000,
+      slippageBufferBps: 1,
+      slippageCapBps: 10,
+      latencyMs: 150,
+      latencyBufferBps: 0.5,
+      volMultiplier: 1,
+      calmVolBps: 3,
+      maxVolBps: 30,
+      legTimeoutMs: 3000,
+      orphanGraceMs: 500,
+      maxRecoveries: 4,
+      retryGuardBps: 15,
+      maxUnwindLossBps: 100,
+      maxHoldMs: 3_600_000,
+      exposureGraceMs: 5000,
+      minRateHeadroomPct: 10,
     });
     expect(c.scalper.watchThreshold).toBe(0.6);
     expect(c.scalper.armThreshold).toBe(0.75);

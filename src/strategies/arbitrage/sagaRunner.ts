@@ -45,7 +45,8 @@ export interface SagaRunnerDeps {
   mayAddRisk(): boolean;
   /** The saga reached `done` or `failed`. */
   finished(ctx: TwoLegContext, state: 'done' | 'failed'): void;
-  readonly params: RecoveryParams;
+  /** The recovery limits in force now (read at each recovery: a config reload applies to the next). */
+  params(): RecoveryParams;
   /** A finished saga's actor is retired this long after it ended (its life stays in the event log). */
   readonly retireAfterMs: number;
 }
@@ -208,7 +209,7 @@ export class SagaRunner {
   private plan(id: string): void {
     const v = this.view(id);
     if (!v || v.state !== 'orphaned') return;
-    const ev = planRecovery(v.context, { instrument: (i) => this.d.instrument(i), book: (i) => this.d.book(i), mayAddRisk: this.d.mayAddRisk() }, this.d.params, this.d.clock.now());
+    const ev = planRecovery(v.context, { instrument: (i) => this.d.instrument(i), book: (i) => this.d.book(i), mayAddRisk: this.d.mayAddRisk() }, this.d.params(), this.d.clock.now());
     if (!ev) return;
     this.d.eventLog.append({ type: 'saga.recovery', actor: SAGA_PREFIX + id, data: { decision: ev.type, why: ev.why, ...('order' in ev ? { order: ev.order } : {}) } });
     if (ev.type === 'recovery.retry' || ev.type === 'recovery.unwind') this.track(v.context, ev.order);

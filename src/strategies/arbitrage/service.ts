@@ -76,7 +76,8 @@ export class ArbitrageService {
   private readonly byInstrument = new Map<string, RouteState[]>();
   private readonly pendingFire = new Set<string>();
   private readonly dirty = new Set<RouteState>();
-  private readonly params: EdgeParams;
+  private config: FleetConfig;
+  private params: EdgeParams;
   private readonly exposure: ExposureTracker;
   private audit: TradeAudit | undefined;
   private readonly subs: Subscription[] = [];
@@ -86,16 +87,9 @@ export class ArbitrageService {
   private stopped = false;
 
   constructor(private readonly d: ArbitrageDeps) {
+    this.config = d.config;
+    this.params = edgeParams(d.config);
     const a = d.config.arbitrage;
-    this.params = {
-      slippageBufferBps: a.slippageBufferBps,
-      latencyBufferBps: a.latencyBufferBps,
-      latencyMs: a.latencyMs,
-      volMultiplier: a.volMultiplier,
-      minNetEdgeBps: a.minNetEdgeBps,
-      calmVolBps: a.calmVolBps,
-      maxVolBps: a.maxVolBps,
-    };
     this.logic = routeMachine.provide({ actions: { requestFire: ({ context }) => this.requestFire(context.id) } });
     for (const spec of routeSpecs(d.config)) {
       this.routes.push({ spec, actorId: spec.id, resolved: undefined, grid: undefined, vol: new MidVolatility(VOL_HALF_LIFE_MS), edge: undefined, spreads: [] });
@@ -110,7 +104,7 @@ export class ArbitrageService {
       book: (id) => d.market.market.tradableBook(id)?.book,
       mayAddRisk: () => this.portfolioState() === 'normal',
       finished: (ctx, state) => this.sagaFinished(ctx, state),
-      params: { retryGuardBps: a.retryGuardBps, maxUnwindLossBps: a.maxUnwindLossBps },
+      params: () => ({ retryGuardBps: this.config.arbitrage.retryGuardBps, maxUnwindLossBps: this.config.arbitrage.maxUnwindLossBps }),
       retireAfterMs: d.config.execution.retireAfterMs,
     });
     this.exposure = new ExposureTracker({
@@ -135,7 +129,7 @@ export class ArbitrageService {
     if (saved) this.metrics = ArbMetrics.from(JSON.parse(saved));
     await this.exposure.load();
     this.audit = TradeAudit.open(join(this.d.dataDir, 'trade_audit.csv'));
-    await runtime.spawnAll(this.routes.filter((r) => !runtime.has(r.actorId)).map((r) => ({ id: r.actorId, spec: { kind: 'route', logic: this.logic, durable: false, input: { id: r.actorId, cooldownMs: this.d.config.arbitrage.cooldownMs } } })));
+    await runtime.spawnAll(this.routes.filter((r) => !runtime.has(r.actorId)).map((r) => ({ id: r.actorId, spec: { kind: 'route', logic: this.logic, durable: false, input: { id: r.actorId, cooldownMs: this.config.arbitrage.cooldownMs } } })));
     await this.runner.restore();
     // A route restored in `executing` whose saga ended (or vanished) while the daemon was down.
     for (const r of this.routes) {
@@ -149,6 +143,12 @@ export class ArbitrageService {
     this.timers.push(clock.setInterval(() => this.checkExposure(), EXPOSURE_EVERY_MS));
     this.timers.push(clock.setInterval(() => this.resolveAll(), 1000));
     this.resolveAll();
+  }
+
+  /** Applies a reloaded config: thresholds, buffers, sizes and recovery limits take effect at once (routes need a restart). */
+  reconfigure(config: FleetConfig): void {
+    this.config = config;
+    this.params = edgeParams(config);
   }
 
   async stop(): Promise<void> {
@@ -257,7 +257,7 @@ export class ArbitrageService {
 
   /** Returns the better direction's edge at the size the budget and both books allow. */
   private bestAtBudget(r: RouteState, a: LegBook, b: LegBook): Edge | undefined {
-    const cap = this.d.config.arbitrage.slippageCapBps;
+    const cap = this.config.arbitrage.slippageCapBps;
     const vol = r.vol.bpsPerSqrtSec();
     let best: Edge | undefined;
     for (const [buy, sell, dir] of [[a, b, 'a'], [b, a, 'b']] as const) {
@@ -272,12 +272,12 @@ export class ArbitrageService {
   }
 
   private edgeOf(kind: 'spot' | 'perp', buy: LegBook, sell: LegBook, dir: 'a' | 'b', qty: number, vol: number): RouteEdge | undefined {
-    return routeEdge(kind, buy, sell, dir, qty, vol, this.params, this.d.config.arbitrage.exitEdgeBps, kind === 'perp' ? this.fundingBps(buy.inst.id, sell.inst.id) : 0);
+    return routeEdge(kind, buy, sell, dir, qty, vol, this.params, this.config.arbitrage.exitEdgeBps, kind === 'perp' ? this.fundingBps(buy.inst.id, sell.inst.id) : 0);
   }
 
   private fundingBps(buyId: string, sellId: string): number {
     const feeds = this.d.market.market.feeds;
-    const horizon = this.d.clock.now() + this.d.config.arbitrage.maxHoldMs;
+    const horizon = this.d.clock.now() + this.config.arbitrage.maxHoldMs;
     const rate = (id: string): number => {
       const f = feeds.get(id)?.funding;
       return f && (f.nextFundingTime === undefined || f.nextFundingTime <= horizon) ? Number(f.rate) : 0;
@@ -381,7 +381,7 @@ export class ArbitrageService {
       const inst = this.d.market.market.registry.get(id);
       return inst && this.legBook(inst);
     };
-    const exit = exitPlan(s, book(s.legs.a.instrument), book(s.legs.b.instrument), this.d.config.arbitrage.exitEdgeBps, now);
+    const exit = exitPlan(s, book(s.legs.a.instrument), book(s.legs.b.instrument), this.config.arbitrage.exitEdgeBps, now);
     if (!exit) return;
     this.d.eventLog.append({ type: 'arb.exit', actor: r.actorId, data: { saga: s.id, spreadBps: exit.spreadBps, why: exit.why } });
     this.runner.send(s.id, { type: 'saga.exit', at: now, orders: exit.orders, why: exit.why });
@@ -434,9 +434,10 @@ export class ArbitrageService {
   }
 
   /** Numbers for /api/summary and /metrics: the trade metrics and the total estimated value across venues. */
-  summary(): ReturnType<ArbMetrics['snapshot']> & { totalValue: string; routes: number; sagasOpen: number } {
+  summary(): ReturnType<ArbMetrics['snapshot']> & { totalValue: string; routes: number; sagasOpen: number; rebalance: RebalanceAdvice['suggestions'] } {
     return {
       ...this.metrics.snapshot(),
+      rebalance: this.rebalance().suggestions,
       totalValue: this.d.execution.numbers().equity,
       routes: this.routes.length,
       sagasOpen: this.runner.all().filter((s) => s.state !== 'done' && s.state !== 'failed').length,
@@ -451,7 +452,7 @@ export class ArbitrageService {
       const book = this.d.market.market.tradableBook(res.a.id)?.book;
       return [{ id: r.actorId, a: res.a, b: res.b, budgetQuote: r.spec.maxTradeUsd, mid: book ? res.a.price.toNumber(book.mid()) : NaN }];
     });
-    return rebalanceAdvice(routes, (v, asset) => this.d.execution.freeBalance(v as VenueId, asset), this.d.config.execution.leverage, this.metrics.snapshot().opportunitiesByRoute);
+    return rebalanceAdvice(routes, (v, asset) => this.d.execution.freeBalance(v as VenueId, asset), this.config.execution.leverage, this.metrics.snapshot().opportunitiesByRoute);
   }
 
   /** Routes with their state, last verdict and recent spreads (dashboard). */
@@ -462,4 +463,17 @@ export class ArbitrageService {
       return { id: r.actorId, state: String(snap?.value ?? 'unknown'), blocked: ctx?.blockedReason ?? null, netBps: r.edge?.netBps ?? null, thresholdBps: r.edge?.thresholdBps ?? null, spreads: r.spreads };
     });
   }
+}
+
+function edgeParams(config: FleetConfig): EdgeParams {
+  const a = config.arbitrage;
+  return {
+    slippageBufferBps: a.slippageBufferBps,
+    latencyBufferBps: a.latencyBufferBps,
+    latencyMs: a.latencyMs,
+    volMultiplier: a.volMultiplier,
+    minNetEdgeBps: a.minNetEdgeBps,
+    calmVolBps: a.calmVolBps,
+    maxVolBps: a.maxVolBps,
+  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, setup } from 'xstate';
-import { ManualClock, SystemClock } from '../../src/core/clock.ts';
+import { ManualClock, SystemClock, ScaledClock } from '../../src/core/clock.ts';
 import { secureToken, seededRng } from '../../src/core/rng.ts';
 
 describe('ManualClock', () => {
@@ -86,5 +86,23 @@ describe('rng', () => {
   it('makes unpredictable hex tokens for secrets', () => {
     expect(secureToken()).toMatch(/^[0-9a-f]{64}$/);
     expect(secureToken()).not.toBe(secureToken());
+  });
+});
+
+describe('ScaledClock', () => {
+  it('runs time and timers `speed` times faster than the wall, from the start it is given', async () => {
+    const clock = new ScaledClock(50, 1_000_000);
+    expect(clock.now()).toBeGreaterThanOrEqual(1_000_000);
+    const wall = Date.now();
+    // 1 s of clock time is 20 ms of wall time at 50×.
+    const firedAt = await new Promise<number>((resolve) => clock.setTimeout(() => resolve(clock.now()), 1000));
+    expect(firedAt - 1_000_000).toBeGreaterThanOrEqual(1000 - 50);
+    expect(Date.now() - wall).toBeLessThan(1000);
+    let ticks = 0;
+    const h = clock.setInterval(() => ticks++, 500);
+    await new Promise((r) => setTimeout(r, 60));
+    clock.clearInterval(h);
+    expect(ticks).toBeGreaterThanOrEqual(2);
+    expect(() => new ScaledClock(0)).toThrow(RangeError);
   });
 });

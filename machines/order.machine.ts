@@ -40,7 +40,7 @@ export type OrderEvent =
   | ({ readonly type: 'order.denied'; readonly reason: string } & At)
   | ({ readonly type: 'order.accepted'; readonly venueOrderId?: string } & At)
   | ({ readonly type: 'order.rejected'; readonly reason: string } & At)
-  | ({ readonly type: 'order.fill'; readonly tradeId: string; readonly qty: number; readonly price: number; readonly feeQuote?: string } & At)
+  | ({ readonly type: 'order.fill'; readonly tradeId: string; readonly qty: number; readonly price: number; readonly feeQuote?: string; readonly feeBase?: string } & At)
   | ({ readonly type: 'order.update_requested'; readonly qty?: number; readonly price?: number } & At)
   | ({ readonly type: 'order.updated'; readonly qty?: number; readonly price?: number } & At)
   | ({ readonly type: 'order.update_rejected'; readonly reason: string } & At)
@@ -193,6 +193,8 @@ export interface OrderContext {
   readonly seenTradeIds: readonly string[];
   /** Fees of the applied fills valued in the quote asset (decimal text; fees in a third asset such as BNB are not in it). */
   readonly feeQuote: string;
+  /** The part of those fees paid in the base asset, in base units (it shrinks the holding the fills bought). */
+  readonly feeBase: string;
   readonly reason: string | null;
   readonly initializedAt: number;
   readonly submittedAt: number | null;
@@ -285,6 +287,7 @@ function applied(context: OrderContext, event: OrderEvent, to: OrderStatus): Par
         notional,
         avgPrice: ratioToDecimal(notional, filled),
         feeQuote: (event.feeQuote !== undefined ? addText(context.feeQuote ?? '0', event.feeQuote) : undefined) ?? context.feeQuote ?? '0',
+        feeBase: (event.feeBase !== undefined ? addText(context.feeBase ?? '0', event.feeBase) : undefined) ?? context.feeBase ?? '0',
         lastFillAt: event.at,
         seenTradeIds: [...context.seenTradeIds, event.tradeId].slice(-SEEN_TRADE_IDS_MAX),
       };
@@ -419,6 +422,7 @@ export const orderMachine = orderSetup.createMachine({
     avgPrice: null,
     seenTradeIds: [],
     feeQuote: '0',
+    feeBase: '0',
     reason: null,
     initializedAt: input.at,
     submittedAt: null,

@@ -51,6 +51,8 @@ export interface SagaOrder {
   readonly avgPrice: string | null;
   /** Fees in the quote asset (decimal text). */
   readonly fee: string;
+  /** The part of the fees paid in the base asset, in base units (decimal text): the holding is that much smaller. */
+  readonly feeBase?: string;
   /** Terminal at the venue (late fills after a cancel still update `filled`). */
   readonly done: boolean;
 }
@@ -91,6 +93,7 @@ export interface LegUpdate {
   readonly filled: number;
   readonly avgPrice: string | null;
   readonly fee: string;
+  readonly feeBase?: string;
   readonly done: boolean;
 }
 
@@ -167,6 +170,7 @@ export const twoLegMachine = setup({
                 filled: Math.max(o.filled, e.filled),
                 avgPrice: e.filled >= o.filled ? e.avgPrice : o.avgPrice,
                 fee: e.filled >= o.filled ? e.fee : o.fee,
+                feeBase: e.filled >= o.filled ? (e.feeBase ?? o.feeBase) : o.feeBase,
                 done: o.done || e.done,
               },
         );

@@ -342,7 +342,12 @@ export class OrderManager {
     // A venue may report an average off the tick grid; the chart keeps whole ticks, the ledger the exact price.
     if (Number.isNaN(price)) price = Math.round(inst.price.toTicks(fill.price));
     const feeQuote = quoteFee(inst, fill);
-    this.send(fill.clientOrderId, { type: 'order.fill', at: this.d.clock.now(), tradeId: fill.tradeId, qty, price, ...(feeQuote !== undefined ? { feeQuote } : {}) });
+    const feeBase = fill.feeAsset === inst.base ? fill.fee : undefined;
+    this.send(fill.clientOrderId, {
+      type: 'order.fill', at: this.d.clock.now(), tradeId: fill.tradeId, qty, price,
+      ...(feeQuote !== undefined ? { feeQuote } : {}),
+      ...(feeBase !== undefined ? { feeBase } : {}),
+    });
   }
 
   /** Queries one order at the venue and brings the actor in line (restart, malformed message, reconciliation). */

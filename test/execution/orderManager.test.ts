@@ -258,6 +258,17 @@ describe('OrderManager', () => {
     expect((await collect(p.log.query({ actor: orderActorId(cid), type: 'order.fill' }))).length).toBe(2);
   });
 
+  it('keeps each order\'s fees in quote (a fee in the coin valued at its fill price) and the part paid in the coin', async () => {
+    const out = await om.submit(intent());
+    const cid = out.clientOrderId;
+    om.onFill('bybit-linear', fill(cid, 't1', '0.004'));
+    om.onFill('bybit-linear', { ...fill(cid, 't2', '0.004', '50001.0'), fee: '0.000004', feeAsset: 'BTC' });
+    om.onFill('bybit-linear', { ...fill(cid, 't3', '0.002'), fee: '0.3', feeAsset: 'BNB' });
+    // 0.01 USDT + 0.000004 BTC × 50001.0 = 0.01 + 0.200004 = 0.210004; BNB cannot be valued here.
+    expect(om.context(cid)?.feeQuote).toBe('0.210004');
+    expect(om.context(cid)?.feeBase).toBe('0.000004');
+  });
+
   it('a transition outside the table is refused and logged, never applied', async () => {
     const out = await om.submit(intent());
     om.onOrderUpdate('bybit-linear', { ...venue.orders.get(out.clientOrderId)!, status: 'rejected', reason: 'late' });

@@ -87,10 +87,14 @@ describe('kill -9 with an orphaned leg', () => {
     expect(held('binance-usdm')).toHaveLength(1);
 
     const second = await start();
+    let last: unknown;
     const done = await eventually(async () => {
       const s = (await second.get(`/api/actors/${encodeURIComponent(`twoleg:${orphan.id}`)}`)) as { state: string; context: { outcome: string; orders: { key: string; purpose: string; status: string }[] } };
+      last = s;
       return s.state === 'done' ? s : undefined;
-    }, 'the restored saga finished', 30_000);
+    }, 'the restored saga finished', 60_000).catch((e: unknown) => {
+      throw new Error(`${String(e)}; the saga: ${JSON.stringify(last)}; daemon output:\n${second.d.output().slice(-4000)}`);
+    });
     expect(done.context.outcome).toBe('closed');
     expect(done.context.orders.some((o) => o.purpose === 'retry' && o.status === 'FILLED')).toBe(true);
     // Never armed again, yet nothing is left open anywhere.

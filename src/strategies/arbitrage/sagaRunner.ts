@@ -266,7 +266,7 @@ export class SagaRunner {
     this.update(ref.saga, ref.key, cid, legUpdate(o, this.d.orders.status(cid) ?? 'UNKNOWN', this.d.instrument(o.instrument), this.view(ref.saga)?.context));
   }
 
-  private update(saga: string, key: string, cid: string, u: { status: string; filled: number; avgPrice: string | null; fee: string; done: boolean }): void {
+  private update(saga: string, key: string, cid: string, u: { status: string; filled: number; avgPrice: string | null; fee: string; feeBase?: string; done: boolean }): void {
     this.send(saga, { type: 'leg.updated', at: this.d.clock.now(), key, clientOrderId: cid, ...u });
   }
 
@@ -293,7 +293,7 @@ export class SagaRunner {
 }
 
 /** Returns an order actor's progress in the saga's terms: fine units, a price in quote, the fee in quote. */
-export function legUpdate(o: OrderContext, status: string, inst: Instrument | undefined, saga: TwoLegContext | undefined): { status: string; filled: number; avgPrice: string | null; fee: string; done: boolean } {
+export function legUpdate(o: OrderContext, status: string, inst: Instrument | undefined, saga: TwoLegContext | undefined): { status: string; filled: number; avgPrice: string | null; fee: string; feeBase: string; done: boolean } {
   const leg = saga && (saga.legs.a.instrument === o.instrument ? saga.legs.a : saga.legs.b);
   const perLot = leg?.unitsPerLot ?? 1;
   const tick = inst ? parseDec(inst.tickSize) : undefined;
@@ -303,6 +303,7 @@ export function legUpdate(o: OrderContext, status: string, inst: Instrument | un
     filled: o.filled * perLot,
     avgPrice: tick && avgTicks ? decText(mul(avgTicks, tick)) : null,
     fee: o.feeQuote ?? '0',
+    feeBase: o.feeBase ?? '0',
     done: isTerminal(status),
   };
 }

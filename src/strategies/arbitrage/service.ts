@@ -23,7 +23,7 @@ import type { Store } from '../../runtime/store.ts';
 import type { ExecutionService } from '../../execution/service.ts';
 import { TradeAudit } from '../../execution/tradeAudit.ts';
 import { routeMachine, successRate, type RouteContext, type RouteEdge as RouteVerdict } from '../../../machines/route.machine.ts';
-import { held, type TwoLegContext } from '../../../machines/twoLeg.machine.ts';
+import type { TwoLegContext } from '../../../machines/twoLeg.machine.ts';
 import { resolveRoute, routeSpecs, type ResolvedRoute, type RouteSpec } from './routes.ts';
 import { pairGrid, type PairGrid } from './pairGrid.ts';
 import { depthWithin } from './vwap.ts';
@@ -392,10 +392,12 @@ export class ArbitrageService {
   private sagaFinished(ctx: TwoLegContext, state: 'done' | 'failed'): void {
     const { runtime, clock, eventLog, logger } = this.d;
     const now = clock.now();
-    void eventLog.appendDurable({ type: 'saga.finished', actor: SAGA_PREFIX + ctx.id, data: { state, outcome: ctx.outcome, reason: ctx.reason, dust: ctx.dust } });
+    const residue = sagaNet(ctx);
+    void eventLog.appendDurable({ type: 'saga.finished', actor: SAGA_PREFIX + ctx.id, data: { state, outcome: ctx.outcome, reason: ctx.reason, dust: ctx.dust, residueBase: residue } });
     runtime.send(ctx.route, { type: 'route.saga_finished', at: now, sagaId: ctx.id, outcome: ctx.outcome ?? state });
-    // A residue no venue would take is accepted (and said): it is explained from now on.
-    if (state === 'done' && held(ctx, 'a') !== held(ctx, 'b')) this.exposure.acceptDust(ctx, sagaNet(ctx));
+    // What a finished trade leaves (dust no venue would take, fees paid in the coin) is accepted
+    // and said: it is explained from now on.
+    if (state === 'done' && residue !== 0) this.exposure.acceptDust(ctx, residue);
     if (state === 'failed') {
       logger.error({ saga: ctx.id, reason: ctx.reason }, 'arbitrage saga failed with a leg open: risk off');
       void eventLog.appendDurable({ type: 'alert', actor: SAGA_PREFIX + ctx.id, data: { kind: 'orphaned_leg', reason: ctx.reason } });

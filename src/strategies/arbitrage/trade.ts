@@ -93,8 +93,12 @@ export function auditRow(ctx: TwoLegContext): TradeAuditRow | undefined {
   };
 }
 
-/** Returns the signed base a saga holds net across its legs (long on `a` minus short on `b`). */
+/**
+ * Returns the signed base a saga holds net across its legs: long on `a` minus short on `b`, less
+ * the fees paid in base (a spot buy charged in the coin receives that much less of it).
+ */
 export function sagaNet(ctx: Pick<TwoLegContext, 'legs' | 'orders' | 'fine'>): number {
-  const units = held(ctx, 'a') - held(ctx, 'b');
-  return Number(unitsText(ctx.fine, units));
+  let net = mul(decOf(held(ctx, 'a') - held(ctx, 'b'), 0), dec(ctx.fine));
+  for (const o of ctx.orders) if (o.feeBase) net = sub(net, dec(o.feeBase));
+  return Number(decText(net));
 }

@@ -175,4 +175,9 @@ describe('unitsText, instrumentQty, sagaNet', () => {
     // An unwind sells back what a bought: flat again.
     expect(sagaNet(ctx([filled('a:open', 'buy', 500, '100'), filled('a:unwind:1', 'sell', 500, '99', '0', 'unwind')]))).toBe(0);
   });
+
+  it('takes fees paid in the coin off the holding: a hedged 0.5 with 0.0005 BTC of buy fee nets −0.0005', () => {
+    const buy = { ...filled('a:open', 'buy', 500, '100'), feeBase: '0.0005' };
+    expect(sagaNet(ctx([buy, filled('b:open', 'sell', 500, '101')]))).toBe(-0.0005);
+  });
 });

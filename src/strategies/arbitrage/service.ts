@@ -37,7 +37,7 @@ import { SagaRunner, SAGA_PREFIX } from './sagaRunner.ts';
 import { auditRow, sagaNet } from './trade.ts';
 import { ExposureTracker } from './exposureTracker.ts';
 import type { RebalanceAdvice } from './rebalance.ts';
-import { rebalanceAdvice, sagaJson, type SagaJson } from './views.ts';
+import { accountValue, rebalanceAdvice, sagaJson, usdMid, type SagaJson } from './views.ts';
 
 export interface ArbitrageDeps {
   readonly config: FleetConfig;
@@ -84,6 +84,8 @@ export class ArbitrageService {
   private readonly timers: TimerHandle[] = [];
   private readonly logic;
   private flushQueued = false;
+  /** Assets already reported as unpriced in the total value. */
+  private readonly unpriced = new Set<string>();
   private stopped = false;
 
   constructor(private readonly d: ArbitrageDeps) {
@@ -440,10 +442,20 @@ export class ArbitrageService {
     return {
       ...this.metrics.snapshot(),
       rebalance: this.rebalance().suggestions,
-      totalValue: this.d.execution.numbers().equity,
+      totalValue: this.totalValue(),
       routes: this.routes.length,
       sagasOpen: this.runner.all().filter((s) => s.state !== 'done' && s.state !== 'failed').length,
     };
+  }
+
+  /** Returns the estimated value of every account across venues, in USD (see views.ts). */
+  totalValue(): string {
+    const ex = this.d.execution;
+    return accountValue(ex.ledger.balances(), ex.numbers().unrealizedPnl, (venue, asset) => usdMid(this.d.market.market, venue, asset), (venue, asset) => {
+      if (this.unpriced.has(asset)) return;
+      this.unpriced.add(asset);
+      this.d.logger.warn({ venue, asset }, 'no book prices this holding: left out of the total value');
+    });
   }
 
   /** Venues short of what their routes' next trade needs (and which venue shows the most opportunities). */

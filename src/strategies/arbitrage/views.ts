@@ -1,9 +1,13 @@
 /**
- * What the API shows of arbitrage: the sagas with their legs (GET /api/trades/active) and the
- * rebalancing advice, built from the routes' next trade at their budget around the current mid.
+ * What the API shows of arbitrage: the sagas with their legs (GET /api/trades/active), the total
+ * estimated value across venues, and the rebalancing advice, built from the routes' next trade at
+ * their budget around the current mid.
  */
+import { VENUE_IDS, type VenueId } from '../../config/schema.ts';
 import type { Instrument } from '../../model/instrument.ts';
-import { decOfNumber, decText } from '../../model/decimal.ts';
+import { add, decOfNumber, decText, isZero, mul, parseDec, ZERO } from '../../model/decimal.ts';
+import type { MarketData } from '../../market/marketData.ts';
+import { USD_LIKE } from '../../risk/ledger.ts';
 import type { SagaView } from './sagaRunner.ts';
 import { opportunitiesByVenue, suggestRebalance, type RebalanceAdvice, type RebalanceRoute } from './rebalance.ts';
 import { unitsText } from './trade.ts';
@@ -70,4 +74,45 @@ export function rebalanceAdvice(routes: readonly AdviceRoute[], free: (venue: st
     return r && [r.a.venue, r.b.venue];
   };
   return suggestRebalance({ routes: list, free: balances, opportunities: opportunitiesByVenue(opportunitiesByRoute, venuesOf) });
+}
+
+/**
+ * Returns the estimated value of the accounts in USD: dollar balances at par, every other
+ * holding at the dollar mid `usdMid` gives (skipped, and reported, when none), plus the perps'
+ * unrealized PnL. Exact sums; the mids are floats rounded to 12 significant digits.
+ */
+export function accountValue(
+  balances: Readonly<Record<string, Readonly<Record<string, string>>>>,
+  unrealizedPnl: string,
+  usdMidOf: (venue: VenueId, asset: string) => number | undefined,
+  unpriced: (venue: VenueId, asset: string) => void,
+): string {
+  let sum = parseDec(unrealizedPnl) ?? ZERO;
+  for (const [venue, assets] of Object.entries(balances)) {
+    for (const [asset, text] of Object.entries(assets)) {
+      const qty = parseDec(text);
+      if (!qty || isZero(qty)) continue;
+      if (USD_LIKE.includes(asset)) {
+        sum = add(sum, qty);
+        continue;
+      }
+      const mid = usdMidOf(venue as VenueId, asset);
+      if (mid !== undefined) sum = add(sum, mul(qty, decOfNumber(Number(mid.toPrecision(12)))));
+      else unpriced(venue as VenueId, asset);
+    }
+  }
+  return decText(sum);
+}
+
+/** Returns the mid of a synced spot book quoting `asset` in dollars, the venue's own first, or undefined. */
+export function usdMid(market: MarketData, venue: VenueId, asset: string): number | undefined {
+  for (const v of [venue, ...VENUE_IDS.filter((x) => x !== venue)]) {
+    for (const inst of market.registry.ofVenue(v)) {
+      if (inst.kind !== 'spot' || inst.base !== asset || !USD_LIKE.includes(inst.quote)) continue;
+      const book = market.tradableBook(inst.id)?.book;
+      const mid = book ? inst.price.toNumber(book.mid()) : NaN;
+      if (mid > 0) return mid;
+    }
+  }
+  return undefined;
 }

@@ -86,16 +86,7 @@ export interface TwoLegContext {
 export type TwoLegInput = Omit<TwoLegContext, 'phase' | 'recoveries' | 'hedgedAt' | 'closedAt' | 'outcome' | 'reason' | 'dust'>;
 
 /** What an order's venue reports, folded into the saga. */
-export interface LegUpdate {
-  readonly key: string;
-  readonly clientOrderId: string;
-  readonly status: string;
-  readonly filled: number;
-  readonly avgPrice: string | null;
-  readonly fee: string;
-  readonly feeBase?: string;
-  readonly done: boolean;
-}
+export type LegUpdate = Pick<SagaOrder, 'key' | 'status' | 'filled' | 'avgPrice' | 'fee' | 'feeBase' | 'done'> & { readonly clientOrderId: string };
 
 export type TwoLegEvent =
   | ({ readonly type: 'leg.updated'; readonly at: number } & LegUpdate)
@@ -128,6 +119,13 @@ const balanced = (c: TwoLegContext): boolean => held(c, 'a') === held(c, 'b');
 const flat = (c: TwoLegContext): boolean => held(c, 'a') === 0 && held(c, 'b') === 0;
 const everFilled = (c: TwoLegContext): boolean => c.orders.some((o) => o.filled > 0);
 
+/** Where a saga goes once no order of it is working: flat ⇒ done (missed, unwound or closed), balanced ⇒ hedged, else orphaned. */
+const SETTLED = [
+  { guard: 'settledFlat', target: 'done' },
+  { guard: 'settledBalanced', target: 'hedged' },
+  { guard: 'settledImbalanced', target: 'orphaned' },
+] as const;
+
 export const twoLegMachine = setup({
   types: {
     context: {} as TwoLegContext,
@@ -139,7 +137,6 @@ export const twoLegMachine = setup({
     orphanGrace: ({ context }) => context.orphanGraceMs,
   },
   guards: {
-    settledFlatUntouched: ({ context }) => allDone(context) && flat(context) && !everFilled(context),
     settledFlat: ({ context }) => allDone(context) && flat(context),
     settledBalanced: ({ context }) => allDone(context) && balanced(context) && !flat(context),
     settledImbalanced: ({ context }) => allDone(context) && !balanced(context),
@@ -217,20 +214,12 @@ export const twoLegMachine = setup({
   states: {
     sending: {
       entry: 'place',
-      always: [
-        { guard: 'settledFlatUntouched', target: 'done' },
-        { guard: 'settledBalanced', target: 'hedged' },
-        { guard: 'settledImbalanced', target: 'orphaned' },
-      ],
+      always: SETTLED,
       after: { legTimeout: 'settling' },
     },
     settling: {
       entry: 'cancelWorking',
-      always: [
-        { guard: 'settledFlatUntouched', target: 'done' },
-        { guard: 'settledBalanced', target: 'hedged' },
-        { guard: 'settledImbalanced', target: 'orphaned' },
-      ],
+      always: SETTLED,
     },
     hedged: {
       entry: 'markHedged',
@@ -239,11 +228,7 @@ export const twoLegMachine = setup({
     },
     exiting: {
       entry: 'place',
-      always: [
-        { guard: 'settledFlat', target: 'done' },
-        { guard: 'settledBalanced', target: 'hedged' },
-        { guard: 'settledImbalanced', target: 'orphaned' },
-      ],
+      always: SETTLED,
       after: { legTimeout: { actions: 'cancelWorking' } },
     },
     orphaned: {
@@ -264,11 +249,7 @@ export const twoLegMachine = setup({
     },
     recovering: {
       entry: 'place',
-      always: [
-        { guard: 'settledFlat', target: 'done' },
-        { guard: 'settledBalanced', target: 'hedged' },
-        { guard: 'settledImbalanced', target: 'orphaned' },
-      ],
+      always: SETTLED,
       after: { legTimeout: { actions: 'cancelWorking' } },
     },
     done: { type: 'final', entry: ['end', 'finished'] },

@@ -144,3 +144,30 @@ export class ManualClock implements Clock {
     return best;
   }
 }
+
+/**
+ * One-shot timers on a clock that a component owns and stops together: after `stop()` nothing
+ * pending fires and nothing new is armed (a component shutting down must not act afterwards).
+ */
+export class Timers {
+  private readonly pending = new Set<TimerHandle>();
+  private stopped = false;
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Runs `fn` after `ms` (at once when negative), unless stopped first. */
+  later(ms: number, fn: () => void): void {
+    if (this.stopped) return;
+    const t = this.clock.setTimeout(() => {
+      this.pending.delete(t);
+      if (!this.stopped) fn();
+    }, Math.max(0, ms));
+    this.pending.add(t);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.pending) this.clock.clearTimeout(t);
+    this.pending.clear();
+  }
+}

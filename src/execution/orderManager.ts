@@ -17,7 +17,7 @@
  */
 import type { AnyEventObject } from 'xstate';
 import { Subject } from 'rxjs';
-import type { Clock } from '../core/clock.ts';
+import { Timers, type Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import { ErrorCodes, FleetError, errorMessage } from '../core/errors.ts';
 import type { VenueId } from '../config/schema.ts';
@@ -155,11 +155,12 @@ export class OrderManager {
   /** Orders whose actor is being created (a second submit of the same intent waits on the first). */
   private readonly creating = new Set<string>();
   private readonly queryAttempts = new Map<string, number>();
-  private readonly timers = new Set<ReturnType<Clock['setTimeout']>>();
+  private readonly timers: Timers;
   private readonly logic;
   private stopped = false;
 
   constructor(private readonly d: OrderManagerDeps) {
+    this.timers = new Timers(d.clock);
     this.logic = orderMachine.provide({
       actions: {
         submitToVenue: ({ context }) => this.after(context.clientOrderId, () => this.place(context.clientOrderId)),
@@ -304,7 +305,7 @@ export class OrderManager {
     const venueFilled = inst ? inst.qty.toInt(o.filledQty) : NaN;
     if (Number.isFinite(venueFilled) && venueFilled > ctx.filled) {
       // The fills themselves come as their own messages; if they have not by then, fetch them.
-      this.later(FILL_GAP_MS, () => {
+      this.timers.later(FILL_GAP_MS, () => {
         const now = this.context(o.clientOrderId);
         if (now && now.filled < venueFilled) void this.recoverFills(o.clientOrderId, o.venueOrderId).then(() => this.applyStatus(o));
       });
@@ -376,8 +377,7 @@ export class OrderManager {
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.timers) this.d.clock.clearTimeout(t);
-    this.timers.clear();
+    this.timers.stop();
     for (const cid of [...this.waiters.keys()]) this.settleWaiters(cid, this.outcome(cid));
   }
 
@@ -442,7 +442,7 @@ export class OrderManager {
       const ans = await adapter.cancel(ctx.spec.symbol, cid);
       this.log('order.cancel_ack', cid, { status: ans?.status ?? null });
       if (ans && ans.status !== 'new' && ans.status !== 'partially_filled') await this.sync(cid);
-      else this.later(CANCEL_CHECK_MS, () => {
+      else this.timers.later(CANCEL_CHECK_MS, () => {
         if (this.status(cid) === 'PENDING_CANCEL') void this.sync(cid);
       });
     } catch (e) {
@@ -483,7 +483,7 @@ export class OrderManager {
     const n = (this.queryAttempts.get(cid) ?? 0) + 1;
     this.queryAttempts.set(cid, n);
     const delay = Math.min(MAX_QUERY_DELAY_MS, 250 * 2 ** (n - 1));
-    this.later(delay, () => {
+    this.timers.later(delay, () => {
       if (this.status(cid) === 'UNKNOWN') void this.sync(cid);
     });
   }
@@ -502,7 +502,7 @@ export class OrderManager {
       } else if (status === 'UNKNOWN') {
         this.scheduleQuery(cid);
       } else {
-        this.later(this.d.unknownNotFoundMs - since, () => {
+        this.timers.later(this.d.unknownNotFoundMs - since, () => {
           if (this.status(cid) === 'SUBMITTED') void this.sync(cid);
         });
       }
@@ -651,7 +651,7 @@ export class OrderManager {
   }
 
   private scheduleRetire(cid: string): void {
-    this.later(this.d.retireAfterMs, () => {
+    this.timers.later(this.d.retireAfterMs, () => {
       const s = this.status(cid);
       if (s && isTerminal(s)) void this.d.runtime.retire(orderActorId(cid));
     });
@@ -663,15 +663,6 @@ export class OrderManager {
       .then(() => this.d.runtime.settle())
       .then(() => (this.stopped ? undefined : fn()))
       .catch((e: unknown) => this.d.logger.error({ order: cid, err: errorMessage(e) }, 'order effect failed'));
-  }
-
-  private later(ms: number, fn: () => void): void {
-    if (this.stopped) return;
-    const t = this.d.clock.setTimeout(() => {
-      this.timers.delete(t);
-      if (!this.stopped) fn();
-    }, Math.max(0, ms));
-    this.timers.add(t);
   }
 
   private log(type: string, cid: string | undefined, data: Record<string, unknown>): void {

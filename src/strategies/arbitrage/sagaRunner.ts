@@ -12,7 +12,7 @@
  * those never sent sent, and an orphan with its grace passed planned again.
  */
 import type { Subscription } from 'rxjs';
-import type { Clock } from '../../core/clock.ts';
+import { Timers, type Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import { errorMessage } from '../../core/errors.ts';
 import type { VenueId } from '../../config/schema.ts';
@@ -63,12 +63,13 @@ export class SagaRunner {
   private readonly byCid = new Map<string, { saga: string; key: string }>();
   private readonly restarts = new Map<string, number>();
   private readonly subs: Subscription[] = [];
-  private readonly timers = new Set<ReturnType<Clock['setTimeout']>>();
+  private readonly timers: Timers;
   private readonly logic;
   private seq = 0;
   private stopped = false;
 
   constructor(private readonly d: SagaRunnerDeps) {
+    this.timers = new Timers(d.clock);
     this.logic = twoLegMachine.provide({
       actions: {
         // The order manager sends nothing before every durable write queued so far is on disk, and
@@ -139,7 +140,7 @@ export class SagaRunner {
   stop(): void {
     this.stopped = true;
     for (const s of this.subs) s.unsubscribe();
-    for (const t of this.timers) this.d.clock.clearTimeout(t);
+    this.timers.stop();
   }
 
   // ---- effects ----
@@ -215,7 +216,7 @@ export class SagaRunner {
     if (ev.type === 'recovery.retry' || ev.type === 'recovery.unwind') this.track(v.context, ev.order);
     this.send(id, ev);
     // Still orphaned (the event did not apply): try again shortly.
-    if (this.view(id)?.state === 'orphaned') this.later(REPLAN_MS, () => this.plan(id));
+    if (this.view(id)?.state === 'orphaned') this.timers.later(REPLAN_MS, () => this.plan(id));
   }
 
   private finish(id: string): void {
@@ -227,7 +228,7 @@ export class SagaRunner {
     } catch (e) {
       this.d.logger.error({ saga: id, err: errorMessage(e) }, 'saga completion handling failed');
     }
-    this.later(this.d.retireAfterMs, () => void this.d.runtime.retire(SAGA_PREFIX + v.id));
+    this.timers.later(this.d.retireAfterMs, () => void this.d.runtime.retire(SAGA_PREFIX + v.id));
   }
 
   /** Re-attaches a saga after a restart: what its state was doing is done again (idempotently). */
@@ -247,7 +248,7 @@ export class SagaRunner {
         break;
       case 'orphaned':
         // The grace timer is re-armed by the runtime when it had not fired; planning twice is harmless.
-        this.later(v.context.orphanGraceMs, () => this.plan(v.id));
+        this.timers.later(v.context.orphanGraceMs, () => this.plan(v.id));
         break;
       case 'done':
       case 'failed':
@@ -280,15 +281,6 @@ export class SagaRunner {
     void this.d.runtime.settle().then(() => {
       if (!this.stopped) fn();
     }).catch((e: unknown) => this.d.logger.error({ saga: id, err: errorMessage(e) }, 'saga effect failed'));
-  }
-
-  private later(ms: number, fn: () => void): void {
-    if (this.stopped) return;
-    const t = this.d.clock.setTimeout(() => {
-      this.timers.delete(t);
-      if (!this.stopped) fn();
-    }, Math.max(0, ms));
-    this.timers.add(t);
   }
 }
 

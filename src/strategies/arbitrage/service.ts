@@ -11,16 +11,12 @@
  */
 import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
-import type { Clock, TimerHandle } from '../../core/clock.ts';
-import type { Logger } from '../../core/logger.ts';
+import type { TimerHandle } from '../../core/clock.ts';
 import { errorMessage } from '../../core/errors.ts';
 import type { FleetConfig, VenueId } from '../../config/schema.ts';
 import type { Instrument } from '../../model/instrument.ts';
 import type { MarketService } from '../../market/service.ts';
-import type { ActorRuntime } from '../../runtime/actorRuntime.ts';
-import type { EventLog } from '../../runtime/eventLog.ts';
-import type { Store } from '../../runtime/store.ts';
-import type { ExecutionService } from '../../execution/service.ts';
+import type { ExecutionDeps, ExecutionService } from '../../execution/service.ts';
 import { TradeAudit } from '../../execution/tradeAudit.ts';
 import { routeMachine, successRate, type RouteContext, type RouteEdge as RouteVerdict } from '../../../machines/route.machine.ts';
 import type { TwoLegContext } from '../../../machines/twoLeg.machine.ts';
@@ -39,13 +35,8 @@ import { ExposureTracker } from './exposureTracker.ts';
 import type { RebalanceAdvice } from './rebalance.ts';
 import { accountValue, rebalanceAdvice, sagaJson, usdMid, type SagaJson } from './views.ts';
 
-export interface ArbitrageDeps {
-  readonly config: FleetConfig;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly runtime: ActorRuntime;
-  readonly eventLog: EventLog;
-  readonly store: Store;
+/** What the execution service is built from, and the data dir (trade_audit.csv), market data and execution. */
+export interface ArbitrageDeps extends Pick<ExecutionDeps, 'config' | 'clock' | 'logger' | 'runtime' | 'eventLog' | 'store'> {
   readonly dataDir: string;
   readonly market: MarketService;
   readonly execution: ExecutionService;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { newOrder, type SagaLeg, type SagaOrder, type TwoLegContext } from '../../../machines/twoLeg.machine.ts';
+import { doneOrder, sagaContext } from './sagaFixture.ts';
 import { OrderBook } from '../../../src/market/orderBook.ts';
 import { makeInstrument, type Instrument } from '../../../src/model/instrument.ts';
 import { planRecovery, type RecoveryParams, type RecoveryView } from '../../../src/strategies/arbitrage/recovery.ts';
@@ -31,40 +32,13 @@ function view(insts: readonly Instrument[], books: readonly OrderBook[], mayAddR
   };
 }
 
-/** A finished order: `filled` units at `avgPrice`. */
-function done(o: Pick<SagaOrder, 'key' | 'leg' | 'purpose' | 'side' | 'units'>, filled: number, avgPrice: string | null): SagaOrder {
-  return { ...newOrder({ ...o, limitPrice: null, reduceOnly: false }), filled, avgPrice, status: filled > 0 ? 'FILLED' : 'REJECTED', done: true };
-}
+const done = (o: Pick<SagaOrder, 'key' | 'leg' | 'purpose' | 'side' | 'units'>, filled: number, avgPrice: string | null): SagaOrder => doneOrder(o, filled, avgPrice);
 
 const legA = (inst: Instrument, unitsPerLot: number, seenPrice: number): SagaLeg => ({ instrument: inst.id, side: 'buy', unitsPerLot, seenPrice });
 const legB = (inst: Instrument, unitsPerLot: number, seenPrice: number): SagaLeg => ({ instrument: inst.id, side: 'sell', unitsPerLot, seenPrice });
 
 /** A 100-unit (0.1 BTC) spot saga: a buys on A (seen 100), b sells on B (seen 101). */
-function ctx(orders: readonly SagaOrder[], over: Partial<TwoLegContext> = {}): TwoLegContext {
-  return {
-    id: 's1',
-    route: 'route:BTC:binance-spot:okx',
-    kind: 'spot',
-    legs: { a: legA(SPOT_A, 1, 100), b: legB(SPOT_B, 10, 101) },
-    units: 100,
-    fine: '0.001',
-    orders,
-    phase: 'open',
-    recoveries: 0,
-    maxRecoveries: 4,
-    legTimeoutMs: 1000,
-    orphanGraceMs: 200,
-    holdUntil: null,
-    decidedAt: 0,
-    seenNetBps: 5,
-    hedgedAt: null,
-    closedAt: null,
-    outcome: null,
-    reason: null,
-    dust: 0,
-    ...over,
-  };
-}
+const ctx = (orders: readonly SagaOrder[], over: Partial<TwoLegContext> = {}): TwoLegContext => sagaContext(orders, over);
 
 const aOpen = (filled: number, price: string | null = '100.2') => done({ key: 'a:open', leg: 'a', purpose: 'open', side: 'buy', units: 100 }, filled, filled > 0 ? price : null);
 const bOpen = (filled: number, price: string | null = '101') => done({ key: 'b:open', leg: 'b', purpose: 'open', side: 'sell', units: 100 }, filled, filled > 0 ? price : null);

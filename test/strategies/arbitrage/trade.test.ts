@@ -1,43 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { newOrder, type SagaOrder, type TwoLegContext } from '../../../machines/twoLeg.machine.ts';
+import type { SagaOrder, TwoLegContext } from '../../../machines/twoLeg.machine.ts';
+import { doneOrder, sagaContext, SAGA_A, SAGA_B } from './sagaFixture.ts';
 import { add, decText, mul, parseDec, sub, ZERO, type Dec } from '../../../src/model/decimal.ts';
 import { auditRow, instrumentQty, sagaNet, unitsText } from '../../../src/strategies/arbitrage/trade.ts';
 
-const A = 'binance-spot:BTCUSDT';
-const B = 'okx:BTC-USDT';
+const A = SAGA_A;
+const B = SAGA_B;
 
 /** A finished order of `filled` fine units at `avgPrice` paying `fee` quote. */
 function filled(key: string, side: 'buy' | 'sell', units: number, avgPrice: string | null, fee = '0', purpose: SagaOrder['purpose'] = 'open'): SagaOrder {
-  const leg = key.startsWith('a') ? 'a' : 'b';
-  return { ...newOrder({ key, leg, purpose, side, units, limitPrice: null, reduceOnly: false }), filled: units, avgPrice, fee, status: units > 0 ? 'FILLED' : 'REJECTED', done: true };
+  return doneOrder({ key, leg: key.startsWith('a') ? 'a' : 'b', purpose, side, units }, units, avgPrice, fee);
 }
 
-/** Fine unit 0.001 BTC: 500 units = 0.5 BTC. a buys on A (seen 100), b sells on B (seen 101). */
+/** 500 units = 0.5 BTC, hedged 250 ms after the decision. */
 function ctx(orders: readonly SagaOrder[], over: Partial<TwoLegContext> = {}): TwoLegContext {
-  return {
-    id: 's1',
-    route: 'route:BTC:binance-spot:okx',
-    kind: 'spot',
-    legs: { a: { instrument: A, side: 'buy', unitsPerLot: 1, seenPrice: 100 }, b: { instrument: B, side: 'sell', unitsPerLot: 10, seenPrice: 101 } },
-    units: 500,
-    fine: '0.001',
-    orders,
-    phase: 'open',
-    recoveries: 0,
-    maxRecoveries: 4,
-    legTimeoutMs: 1000,
-    orphanGraceMs: 200,
-    holdUntil: null,
-    decidedAt: 1_000,
-    seenNetBps: 5,
-    hedgedAt: 1_250,
-    closedAt: 1_250,
-    outcome: 'hedged',
-    reason: null,
-    dust: 0,
-    ...over,
-  };
+  return sagaContext(orders, { units: 500, decidedAt: 1_000, hedgedAt: 1_250, closedAt: 1_250, outcome: 'hedged', ...over });
 }
 
 const d = (t: string): Dec => parseDec(t)!;

@@ -11,6 +11,7 @@ import type { Store } from '../../runtime/store.ts';
 import { IN_FLIGHT_STATES, type TwoLegContext } from '../../../machines/twoLeg.machine.ts';
 import { ExposureWatchdog, netBaseByAsset, type ExposureCheck } from './exposure.ts';
 import { sagaNet } from './trade.ts';
+import { bareAsset } from './routes.ts';
 import type { SagaView } from './sagaRunner.ts';
 
 const KEY = 'arbitrage.exposure';
@@ -30,11 +31,6 @@ export interface ExposureTrackerDeps {
 interface Persisted {
   readonly baseline: Record<string, Record<string, string>>;
   readonly dust: Record<string, number>;
-}
-
-/** Returns an asset name as venues compare (Hyperliquid's builder-dex `xyz:NVDA` is NVDA). */
-export function bareAsset(base: string): string {
-  return base.slice(base.lastIndexOf(':') + 1).toUpperCase();
 }
 
 export class ExposureTracker {

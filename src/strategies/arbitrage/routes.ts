@@ -84,16 +84,16 @@ export function routeSpecs(config: FleetConfig): RouteSpec[] {
 
 const QUOTES = ['USDT', 'USDC', 'USD'];
 
-/** Strips a builder-dex prefix (Hyperliquid's `xyz:NVDA`) so that bases compare across venues. */
-function bareBase(base: string): string {
+/** Returns an asset name as venues compare it: Hyperliquid's builder-dex `xyz:NVDA` is NVDA. */
+export function bareAsset(base: string): string {
   return base.slice(base.lastIndexOf(':') + 1).toUpperCase();
 }
 
 /** Finds the route's instrument on one venue: the named symbol, else the asset against a dollar stable coin. */
 export function findInstrument(list: readonly Instrument[], asset: string, kind: InstrumentKind, symbol?: string): Instrument | undefined {
   if (symbol) return list.find((i) => i.symbol === symbol && i.kind === kind && i.status === 'trading');
-  const want = bareBase(asset);
-  const matches = list.filter((i) => i.kind === kind && i.status === 'trading' && bareBase(i.base) === want && QUOTES.includes(i.quote));
+  const want = bareAsset(asset);
+  const matches = list.filter((i) => i.kind === kind && i.status === 'trading' && bareAsset(i.base) === want && QUOTES.includes(i.quote));
   matches.sort((x, y) => QUOTES.indexOf(x.quote) - QUOTES.indexOf(y.quote));
   return matches[0];
 }

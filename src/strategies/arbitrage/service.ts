@@ -20,7 +20,7 @@ import type { ExecutionDeps, ExecutionService } from '../../execution/service.ts
 import { TradeAudit } from '../../execution/tradeAudit.ts';
 import { routeMachine, successRate, type RouteContext, type RouteEdge as RouteVerdict } from '../../../machines/route.machine.ts';
 import type { TwoLegContext } from '../../../machines/twoLeg.machine.ts';
-import { resolveRoute, routeSpecs, type ResolvedRoute, type RouteSpec } from './routes.ts';
+import { bareAsset, resolveRoute, routeSpecs, type ResolvedRoute, type RouteSpec } from './routes.ts';
 import { pairGrid, type PairGrid } from './pairGrid.ts';
 import { depthWithin } from './vwap.ts';
 import { planTrade, routeEdge, type RouteEdge, type TradePlan } from './planner.ts';
@@ -107,13 +107,8 @@ export class ArbitrageService {
       instrument: (id) => d.market.market.registry.get(id),
       reconciled: (venue) => d.execution.integrity().some((i) => i.venue === venue && i.checkedAt !== null),
       sagas: () => this.runner.all(),
-      lotOf: (asset) => this.routes.filter((r) => r.resolved?.a.base === asset && r.grid).reduce((m, r) => Math.max(m, Number(r.grid!.coarse)), 0),
+      lotOf: (asset) => this.routes.filter((r) => r.resolved && bareAsset(r.resolved.a.base) === asset && r.grid).reduce((m, r) => Math.max(m, Number(r.grid!.coarse)), 0),
     });
-  }
-
-  /** Route ids in config order. */
-  get routeIds(): string[] {
-    return this.routes.map((r) => r.actorId);
   }
 
   async start(): Promise<void> {

@@ -74,8 +74,8 @@ async function run(dir: string, n: number): Promise<number[]> {
     return append(e);
   };
   try {
-    const deadline = Date.now() + 60_000;
-    while (decisions.length < n + 2 && Date.now() < deadline) await pause(200);
+    const deadline = performance.now() + 60_000;
+    while (decisions.length < n + 2 && performance.now() < deadline) await pause(200);
     await pause(500);
     const orders = await all(d, 'saga.order');
     const out: number[] = [];

@@ -9,7 +9,6 @@
  * the log alone. Nothing fires on a book that is not synced, a venue whose breaker is open, a
  * portfolio that is not normal, or an edge that is negative after every cost at the size sent.
  */
-import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
 import type { TimerHandle } from '../../core/clock.ts';
 import { errorMessage } from '../../core/errors.ts';
@@ -17,7 +16,6 @@ import type { FleetConfig, VenueId } from '../../config/schema.ts';
 import type { Instrument } from '../../model/instrument.ts';
 import type { MarketService } from '../../market/service.ts';
 import type { ExecutionDeps, ExecutionService } from '../../execution/service.ts';
-import { TradeAudit } from '../../execution/tradeAudit.ts';
 import { routeMachine, successRate, type RouteContext, type RouteEdge as RouteVerdict } from '../../../machines/route.machine.ts';
 import type { TwoLegContext } from '../../../machines/twoLeg.machine.ts';
 import { bareAsset, resolveRoute, routeSpecs, type ResolvedRoute, type RouteSpec } from './routes.ts';
@@ -28,9 +26,10 @@ import { type Edge, type EdgeParams, type LegBook } from './edge.ts';
 import { exitPlan } from './exits.ts';
 import { MidVolatility } from './volatility.ts';
 import { allocate, opportunityScore } from './score.ts';
-import { ArbMetrics } from './metrics.ts';
+import type { ArbMetrics } from './metrics.ts';
+import { TradeBook } from './tradeBook.ts';
 import { SagaRunner, SAGA_PREFIX } from './sagaRunner.ts';
-import { auditRow, sagaNet } from './trade.ts';
+import { sagaNet } from './trade.ts';
 import { ExposureTracker } from './exposureTracker.ts';
 import type { RebalanceAdvice } from './rebalance.ts';
 import { accountValue, rebalanceAdvice, sagaJson, usdMid, type SagaJson } from './views.ts';
@@ -58,11 +57,10 @@ const EXPOSURE_EVERY_MS = 1000;
 const SPREAD_HISTORY = 600;
 const SPREAD_SAMPLE_MS = 1000;
 const VOL_HALF_LIFE_MS = 30_000;
-const METRICS_KEY = 'arbitrage.metrics';
 
 export class ArbitrageService {
   readonly runner: SagaRunner;
-  metrics = new ArbMetrics();
+  private readonly trades: TradeBook;
   private readonly routes: RouteState[] = [];
   private readonly byInstrument = new Map<string, RouteState[]>();
   private readonly pendingFire = new Set<string>();
@@ -70,7 +68,6 @@ export class ArbitrageService {
   private config: FleetConfig;
   private params: EdgeParams;
   private readonly exposure: ExposureTracker;
-  private audit: TradeAudit | undefined;
   private readonly subs: Subscription[] = [];
   private readonly timers: TimerHandle[] = [];
   private readonly logic;
@@ -82,6 +79,7 @@ export class ArbitrageService {
   constructor(private readonly d: ArbitrageDeps) {
     this.config = d.config;
     this.params = edgeParams(d.config);
+    this.trades = new TradeBook(d.store, d.dataDir);
     const a = d.config.arbitrage;
     this.logic = routeMachine.provide({ actions: { requestFire: ({ context }) => this.requestFire(context.id) } });
     for (const spec of routeSpecs(d.config)) {
@@ -112,11 +110,9 @@ export class ArbitrageService {
   }
 
   async start(): Promise<void> {
-    const { runtime, store, clock } = this.d;
-    const saved = await store.meta.get(METRICS_KEY);
-    if (saved) this.metrics = ArbMetrics.from(JSON.parse(saved));
+    const { runtime, clock } = this.d;
+    await this.trades.open();
     await this.exposure.load();
-    this.audit = TradeAudit.open(join(this.d.dataDir, 'trade_audit.csv'));
     await runtime.spawnAll(this.routes.filter((r) => !runtime.has(r.actorId)).map((r) => ({ id: r.actorId, spec: { kind: 'route', logic: this.logic, durable: false, input: { id: r.actorId, cooldownMs: this.config.arbitrage.cooldownMs } } })));
     await this.runner.restore();
     // A route restored in `executing` whose saga ended (or vanished) while the daemon was down.
@@ -144,8 +140,7 @@ export class ArbitrageService {
     for (const s of this.subs) s.unsubscribe();
     for (const t of this.timers) this.d.clock.clearInterval(t);
     this.runner.stop();
-    this.audit?.close();
-    await this.d.store.meta.put(METRICS_KEY, JSON.stringify(this.metrics.toJSON()));
+    await this.trades.close();
   }
 
   // ---- ticks and verdicts ----
@@ -316,7 +311,7 @@ export class ArbitrageService {
   }
 
   private decline(routeId: string, reason: string): void {
-    this.metrics.noteSkipped(reason.replace(/[\d.]+/g, '#'));
+    this.trades.metrics.noteSkipped(reason.replace(/[\d.]+/g, '#'));
     this.d.eventLog.append({ type: 'arb.declined', actor: routeId, data: { reason } });
     this.d.runtime.send(routeId, { type: 'route.declined', at: this.d.clock.now(), reason });
   }
@@ -352,7 +347,7 @@ export class ArbitrageService {
     // When the latest update of either book arrived: the update this decision answers.
     const bookAt = Math.max(...[plan.input.legs.a.instrument, plan.input.legs.b.instrument].map((i) => market.market.tradableBook(i)?.lastMessageAt ?? 0));
     this.d.eventLog.append({ type: 'arb.decision', actor: plan.routeId, data: { saga: id, bookAt, score, ...plan.decision } });
-    this.metrics.noteOpportunity(plan.routeId);
+    this.trades.metrics.noteOpportunity(plan.routeId);
     void this.runner.open({ id, ...plan.input })
       .then(() => this.d.runtime.send(plan.routeId, { type: 'route.fired', at: clock.now(), sagaId: id }))
       .catch((e: unknown) => this.decline(plan.routeId, `saga could not start: ${errorMessage(e)}`));
@@ -391,14 +386,8 @@ export class ArbitrageService {
       void eventLog.appendDurable({ type: 'alert', actor: SAGA_PREFIX + ctx.id, data: { kind: 'orphaned_leg', reason: ctx.reason } });
       runtime.send('portfolio', { type: 'risk.escalate', at: now, reason: `saga ${ctx.id} failed: ${ctx.reason ?? 'leg left open'}` });
     }
-    // A saga that ended on a timer (no event time) closed now.
-    const row = auditRow({ ...ctx, closedAt: ctx.closedAt ?? now });
-    if (!row) return;
-    if (this.audit?.append(row)) {
-      this.metrics.recordTrade({ pnl: row.pnl, fees: row.fees, latencyMs: row.latencyMs, slippageBps: row.slippageBps, outcome: row.outcome! });
-      void eventLog.appendDurable({ type: 'arb.trade_closed', actor: SAGA_PREFIX + ctx.id, data: { ...row, instruments: row.instruments.join('|') } });
-      void this.d.store.meta.put(METRICS_KEY, JSON.stringify(this.metrics.toJSON())).catch(() => undefined);
-    }
+    const row = this.trades.record(ctx, now);
+    if (row) void eventLog.appendDurable({ type: 'arb.trade_closed', actor: SAGA_PREFIX + ctx.id, data: { ...row, instruments: row.instruments.join('|') } });
   }
 
   private checkExposure(): void {
@@ -426,7 +415,7 @@ export class ArbitrageService {
   /** Numbers for /api/summary and /metrics: the trade metrics and the total estimated value across venues. */
   summary(): ReturnType<ArbMetrics['snapshot']> & { totalValue: string; routes: number; sagasOpen: number; rebalance: RebalanceAdvice['suggestions'] } {
     return {
-      ...this.metrics.snapshot(),
+      ...this.trades.metrics.snapshot(),
       rebalance: this.rebalance().suggestions,
       totalValue: this.totalValue(),
       routes: this.routes.length,
@@ -452,7 +441,7 @@ export class ArbitrageService {
       const book = this.d.market.market.tradableBook(res.a.id)?.book;
       return [{ id: r.actorId, a: res.a, b: res.b, budgetQuote: r.spec.maxTradeUsd, mid: book ? res.a.price.toNumber(book.mid()) : NaN }];
     });
-    return rebalanceAdvice(routes, (v, asset) => this.d.execution.freeBalance(v as VenueId, asset), this.config.execution.leverage, this.metrics.snapshot().opportunitiesByRoute);
+    return rebalanceAdvice(routes, (v, asset) => this.d.execution.freeBalance(v as VenueId, asset), this.config.execution.leverage, this.trades.metrics.snapshot().opportunitiesByRoute);
   }
 
   /** Routes with their state, last verdict and recent spreads (dashboard). */

@@ -27,7 +27,7 @@ afterAll(async () => {
 
 const ROUTE = 'route:BTC:binance-usdm:bybit-linear';
 
-async function boot(name: string, arbitrage: Partial<FleetConfig['arbitrage']>, faults: FleetConfig['sim']['faults']) {
+async function start(name: string, arbitrage: Partial<FleetConfig['arbitrage']>, faults: FleetConfig['sim']['faults']) {
   const base = defaultConfig();
   const dir = resolve(tmp.dir, name);
   const d = await startDaemon({
@@ -54,6 +54,11 @@ async function boot(name: string, arbitrage: Partial<FleetConfig['arbitrage']>, 
     sim: { seed: 21, scenario: 'calm' },
   });
   daemons.push(d);
+  return { d, dir };
+}
+
+async function boot(name: string, arbitrage: Partial<FleetConfig['arbitrage']>, faults: FleetConfig['sim']['faults']) {
+  const { d, dir } = await start(name, arbitrage, faults);
   const saga = async () => {
     const s = d.arbitrage!.runner.all()[0];
     return s && (s.state === 'done' || s.state === 'failed') ? s : undefined;
@@ -158,6 +163,21 @@ describe('arbitrage in sim mode', () => {
     expect(unwind.units).toBe(other.filled - partial.filled);
     expect(saga.context.orders.some((o) => o.purpose === 'retry')).toBe(false);
     expect(saga.context.outcome).toBe('closed');
+    await eventually(async () => (d.execution!.positions().length === 0 ? true : undefined), 'ledger flat', 10_000);
+    expect(venuePositions(d)).toEqual({});
+  }, 60_000);
+
+  it('a saga actor that crashes while orphaned is restarted from its snapshot and finishes the recovery', async () => {
+    const { d } = await start('crash', { orphanGraceMs: 3000 }, [{ venue: 'bybit-linear', kind: 'reject-next-order', count: 1, afterMs: 0 }]);
+    const orphan = await eventually(async () => d.arbitrage!.runner.all().find((s) => s.state === 'orphaned'), 'the saga orphaned', 40_000);
+    expect(d.runtime.send(`twoleg:${orphan.id}`, { type: 'debug.crash' })).toBe(true);
+    const done = await eventually(async () => {
+      const s = d.arbitrage!.runner.get(orphan.id);
+      return s && s.state === 'done' ? s : undefined;
+    }, 'the restarted saga finished', 30_000);
+    expect(d.runtime.list().find((a) => a.id === `twoleg:${orphan.id}`)?.restarts).toBe(1);
+    expect(done.context.orders.some((o) => o.purpose === 'retry' && o.status === 'FILLED')).toBe(true);
+    expect(done.context.outcome).toBe('closed');
     await eventually(async () => (d.execution!.positions().length === 0 ? true : undefined), 'ledger flat', 10_000);
     expect(venuePositions(d)).toEqual({});
   }, 60_000);

@@ -13,7 +13,7 @@
  * The first five are directional (mirrored for the short); volatility and leverage count the same
  * for both sides, so a dead-flat book scores at most 0.25 either way.
  *
- * Final = clamp₀₁(raw × Π(1 − penalty) × (1 + profile.scoreBoost)), penalties in [0, 1]:
+ * Final = clamp₀₁(raw × Π(1 − penalty) × (1 + profile.scoreAdjust)), penalties in [0, 1]:
  *   pump         by phase, `with` the pump's direction (sign of pump.change) or `against` it:
  *                PREPUMP .1/.4, PUMPING .3/.7, BLOWOFF .9/.5, DUMP .9/.5, COOLDOWN .3/.3 — buying
  *                the top of an up-pump (BLOWOFF) or into its DUMP costs the long the most
@@ -84,8 +84,8 @@ export const DEFAULT_SCORE_WEIGHTS: ScoreWeights = {
 export interface ScoreContext {
   readonly regime: SymbolRegime;
   readonly global: GlobalRegimeName;
-  /** A symbol profile's adjustment: the score is multiplied by (1 + scoreBoost); negative shrinks it. */
-  readonly profile?: { readonly scoreBoost: number };
+  /** A symbol profile's adjustment: the score is multiplied by (1 + scoreAdjust). A profile that asks for a higher score (profiles.ts `scoreBoost` ≥ 0) passes its boost negated, or adds it to the thresholds instead. */
+  readonly profile?: { readonly scoreAdjust: number };
 }
 
 export interface ScalpScores {
@@ -142,7 +142,7 @@ export function scalpScores(view: FeatureView, ctx: ScoreContext, weights: Score
   const global = clamp01(w.global[ctx.global]);
   const manipulated = ctx.regime === 'MANIPULATED' ? 1 : 0;
 
-  const common = (1 - newsPenalty) * (1 - global) * (1 - manipulated) * (1 + (ctx.profile?.scoreBoost ?? 0));
+  const common = (1 - newsPenalty) * (1 - global) * (1 - manipulated) * (1 + (ctx.profile?.scoreAdjust ?? 0));
   const long = clamp01(rawLong * (1 - pumpLong) * (1 - spoofLong) * common);
   const short = clamp01(rawShort * (1 - pumpShort) * (1 - spoofShort) * common);
 

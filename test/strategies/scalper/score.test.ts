@@ -99,9 +99,9 @@ describe('scalpScores table', () => {
     { name: 'liquidation at 50 bps: (50 − 25) / 50 = 0.5 ⇒ 0.2', v: with_({ fees: { liquidationDistance: 0.005 } }), long: 0.2, short: 0.2 },
     { name: 'liquidation inside the stop (20 bps): 0 ⇒ 0.15', v: with_({ fees: { liquidationDistance: 0.002 } }), long: 0.15, short: 0.15 },
     { name: 'no liquidation (unlevered: Infinity): 1', v: with_({ fees: { liquidationDistance: Infinity } }), long: 0.25, short: 0.25 },
-    { name: 'profile boost +0.2: × 1.2', v: NEUTRAL, ctx: { ...NORMAL, profile: { scoreBoost: 0.2 } }, long: 0.3, short: 0.3 },
-    { name: 'profile boost −0.5: × 0.5', v: NEUTRAL, ctx: { ...NORMAL, profile: { scoreBoost: -0.5 } }, long: 0.125, short: 0.125 },
-    { name: 'profile boost +0.5 on the strong long: clamped at 1', v: STRONG_LONG, ctx: { ...NORMAL, profile: { scoreBoost: 0.5 } }, long: 1, short: 0.375 },
+    { name: 'profile boost +0.2: × 1.2', v: NEUTRAL, ctx: { ...NORMAL, profile: { scoreAdjust: 0.2 } }, long: 0.3, short: 0.3 },
+    { name: 'profile boost −0.5: × 0.5', v: NEUTRAL, ctx: { ...NORMAL, profile: { scoreAdjust: -0.5 } }, long: 0.125, short: 0.125 },
+    { name: 'profile boost +0.5 on the strong long: clamped at 1', v: STRONG_LONG, ctx: { ...NORMAL, profile: { scoreAdjust: 0.5 } }, long: 1, short: 0.375 },
   ];
   for (const t of table) {
     it(t.name, () => {
@@ -173,7 +173,7 @@ const arbView: fc.Arbitrary<FeatureView> = fc
 const arbCtx: fc.Arbitrary<ScoreContext> = fc.record({
   regime: fc.constantFrom<SymbolRegime>('NORMAL', 'PUMP', 'MANIPULATED', 'NEWS_DRIVEN', 'COOLDOWN'),
   global: fc.constantFrom<GlobalRegimeName>('GLOBAL_NORMAL', 'GLOBAL_RISK_OFF', 'GLOBAL_PANIC'),
-  profile: fc.option(fc.record({ scoreBoost: fc.double({ min: -1, max: 2, noNaN: true }) }), { nil: undefined }),
+  profile: fc.option(fc.record({ scoreAdjust: fc.double({ min: -1, max: 2, noNaN: true }) }), { nil: undefined }),
 });
 
 /** The same market seen upside down: bids ⇄ asks, buyers ⇄ sellers, up ⇄ down. */

@@ -19,8 +19,9 @@ import { benchBookMemory } from '../bench/bookMemory.ts';
 import { benchExecution } from '../bench/execution.ts';
 import { benchArbitrage } from '../bench/arbitrage.ts';
 import { benchArbitrageLatency } from '../bench/arbitrageLatency.ts';
+import { benchFeatures } from '../bench/features.ts';
 
-export const BENCH_USAGE = 'fleet bench [--only start,crash,append,audit,market,memory,sim,matching,execution,arbitrage]';
+export const BENCH_USAGE = 'fleet bench [--only start,crash,append,audit,market,memory,sim,matching,execution,arbitrage,features]';
 
 const MEASUREMENTS: readonly { name: string; run: () => Promise<Row[]> }[] = [
   { name: 'start', run: benchStartActors },
@@ -33,6 +34,7 @@ const MEASUREMENTS: readonly { name: string; run: () => Promise<Row[]> }[] = [
   { name: 'matching', run: benchMatching },
   { name: 'execution', run: benchExecution },
   { name: 'arbitrage', run: async () => [...(await benchArbitrage()), ...(await benchArbitrageLatency())] },
+  { name: 'features', run: () => benchFeatures() },
 ];
 
 /** Runs `fleet bench`; returns the exit code. */

@@ -26,6 +26,8 @@ import { MarketService, type ActorHost } from './market/service.ts';
 import { ExecutionService } from './execution/service.ts';
 import { ArbitrageService } from './strategies/arbitrage/service.ts';
 import { routeSpecs } from './strategies/arbitrage/routes.ts';
+import { FeatureService } from './features/service.ts';
+import { NewsBoard } from './features/news.ts';
 import { missingLiveKeys } from './execution/modeControl.ts';
 import { simVenueFees } from './sim/venues/registry.ts';
 import type { Store } from './runtime/store.ts';
@@ -213,6 +215,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     : undefined;
   await arbitrage?.start();
 
+  // Features, regimes and scores of every followed symbol; news flags set over the API survive restarts.
+  const news = await loadNews(store, logger);
+  const features = market
+    ? new FeatureService({ market: market.market, clock, news, fees: (inst) => config.venues[inst.venue]?.fees ?? simVenueFees(inst.venue), leverage: config.execution.leverage })
+    : undefined;
+  features?.start();
+  const scalper = features ? { features, news, saveNews: () => store.meta.put(NEWS_KEY, JSON.stringify(news.toJSON())) } : undefined;
+
   let stopping = false;
   const metrics = createMetrics(runtime, eventLog, () => clock.now());
   if (arbitrage) addArbitrageMetrics(metrics.registry, () => arbitrage.summary());
@@ -232,6 +242,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ...(market ? { market } : {}),
     ...(execution ? { execution } : {}),
     ...(arbitrage ? { arbitrage } : {}),
+    ...(scalper ? { scalper } : {}),
     ...(sim && opts.debugFaults ? { simFault: (venue: VenueId, kind: Parameters<SimCluster['inject']>[1], count: number) => sim!.inject(venue, kind, count) } : {}),
   });
   const address = await app.listen({ host: config.api.host, port: config.api.port });
@@ -285,6 +296,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       stopping = true;
       watcher?.close();
       bridge?.stop();
+      features?.stop();
       await arbitrage?.stop();
       await execution?.stop();
       market?.stop();
@@ -313,6 +325,19 @@ export function marketVenues(config: FleetConfig): VenueId[] {
 }
 
 const MODE_KEY = 'mode';
+const NEWS_KEY = 'news';
+
+/** Returns the news flags saved before the restart; an unreadable record is reported and the board starts empty. */
+async function loadNews(store: Store, logger: Logger): Promise<NewsBoard> {
+  const raw = await store.meta.get(NEWS_KEY);
+  if (raw === undefined) return new NewsBoard();
+  try {
+    return NewsBoard.from(JSON.parse(raw));
+  } catch (e) {
+    logger.error({ err: errorMessage(e) }, 'saved news flags unreadable; starting with none');
+    return new NewsBoard();
+  }
+}
 
 /** The mode last switched through the API and the file mode it was switched from. */
 async function readSavedMode(store: Store): Promise<{ mode: Mode; base: Mode } | undefined> {

@@ -16,6 +16,9 @@ import { controlRoutes } from './routes/control.ts';
 import { debugRoutes } from './routes/debug.ts';
 import { tradingRoutes } from './routes/trading.ts';
 import type { ArbitrageService } from '../strategies/arbitrage/service.ts';
+import type { FeatureService } from '../features/service.ts';
+import type { NewsBoard } from '../features/news.ts';
+import { scalperRoutes } from './routes/scalper.ts';
 import type { ExecutionService } from '../execution/service.ts';
 import { marketRoutes } from './routes/market.ts';
 import type { MarketService } from '../market/service.ts';
@@ -51,6 +54,8 @@ export interface AppDeps {
   /** Orders, portfolio and mode (absent when nothing trades). */
   readonly execution?: ExecutionService;
   readonly arbitrage?: ArbitrageService;
+  /** Features, regimes and scores of the followed symbols, and the news flags (with how to save them). */
+  readonly scalper?: { readonly features: FeatureService; readonly news: NewsBoard; saveNews(): Promise<void> };
 }
 
 /** Returns the configured (not yet listening) Fastify app. */
@@ -77,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(controlRoutes(deps));
   await app.register(marketRoutes(deps));
   if (deps.execution) await app.register(tradingRoutes(deps, deps.execution));
+  if (deps.scalper) await app.register(scalperRoutes(deps, deps.scalper.features, deps.scalper.news, deps.scalper.saveNews));
   if (deps.debugFaults) await app.register(debugRoutes(deps));
   app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   attachStream(app, deps);

@@ -1,4 +1,4 @@
-/** Market routes: the live book, trades and micro-candles of one instrument. */
+/** Market routes: the live book, trades, micro-candles and features of one instrument. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { ApiErrors, sendError } from '../errors.ts';
@@ -27,7 +27,9 @@ export function marketRoutes(deps: AppDeps): FastifyPluginAsync {
         const q = request.query as { depth: number; trades: number; candles: number };
         const view = deps.market?.market.view(instrument, q.depth, q.trades, q.candles);
         if (!view) return sendError(reply, ApiErrors.notFound, `no instrument ${instrument} (ids are <venue>:<symbol>, URL-encoded)`);
-        return { ...view, state: deps.runtime.list().find((a) => a.id === `symbol:${instrument}`)?.state ?? null, features: {} };
+        const r = deps.scalper?.features.reading(instrument);
+        const features = r ? { ...r.view, regime: r.regime, regimeReasons: r.reasons, scoreLong: r.scores.long, scoreShort: r.scores.short, scoreParts: r.scores.parts, penalties: r.scores.penalties } : {};
+        return { ...view, state: deps.runtime.list().find((a) => a.id === `symbol:${instrument}`)?.state ?? null, features };
       },
     );
   };

@@ -28,7 +28,7 @@ export function tradingRoutes(deps: AppDeps, ex: ExecutionService): FastifyPlugi
       return {
         mode: ex.mode,
         armed: ex.modeControl.armed,
-        globalRegime: null,
+        globalRegime: deps.scalper?.features.globalRegime()?.regime ?? null,
         portfolio: { state: portfolio ? String(portfolio.value) : 'down', ...n },
         positions: ex.positions().length,
         openOrders: ex.orders.open().length,

@@ -27,6 +27,7 @@ import { ExecutionService } from './execution/service.ts';
 import { ArbitrageService } from './strategies/arbitrage/service.ts';
 import { routeSpecs } from './strategies/arbitrage/routes.ts';
 import { FeatureService } from './features/service.ts';
+import { ScalperService } from './strategies/scalper/service.ts';
 import { NewsBoard } from './features/news.ts';
 import { missingLiveKeys } from './execution/modeControl.ts';
 import { simVenueFees } from './sim/venues/registry.ts';
@@ -221,7 +222,23 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ? new FeatureService({ market: market.market, clock, news, fees: (inst) => config.venues[inst.venue]?.fees ?? simVenueFees(inst.venue), leverage: config.execution.leverage })
     : undefined;
   features?.start();
-  const scalper = features ? { features, news, saveNews: () => store.meta.put(NEWS_KEY, JSON.stringify(news.toJSON())) } : undefined;
+  const signals = features
+    ? new ScalperService({
+        config,
+        clock,
+        logger: logger.child({ component: 'scalper' }),
+        runtime,
+        eventLog,
+        store,
+        features,
+        instrument: (id) => market?.market.registry.get(id),
+        mode: () => execution?.mode ?? config.mode,
+        // SIGNAL mode trades nothing: sizes are suggested on the paper balance when the ledger is empty.
+        equity: () => Number(execution?.numbers().equity ?? 0) || config.execution.paperStartingBalance,
+      })
+    : undefined;
+  await signals?.start();
+  const scalper = features ? { features, news, saveNews: () => store.meta.put(NEWS_KEY, JSON.stringify(news.toJSON())), ...(signals ? { signals } : {}) } : undefined;
 
   let stopping = false;
   const metrics = createMetrics(runtime, eventLog, () => clock.now());
@@ -296,6 +313,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       stopping = true;
       watcher?.close();
       bridge?.stop();
+      await signals?.stop();
       features?.stop();
       await arbitrage?.stop();
       await execution?.stop();

@@ -18,6 +18,7 @@ import { tradingRoutes } from './routes/trading.ts';
 import type { ArbitrageService } from '../strategies/arbitrage/service.ts';
 import type { FeatureService } from '../features/service.ts';
 import type { NewsBoard } from '../features/news.ts';
+import type { ScalperService } from '../strategies/scalper/service.ts';
 import { scalperRoutes } from './routes/scalper.ts';
 import type { ExecutionService } from '../execution/service.ts';
 import { marketRoutes } from './routes/market.ts';
@@ -55,7 +56,7 @@ export interface AppDeps {
   readonly execution?: ExecutionService;
   readonly arbitrage?: ArbitrageService;
   /** Features, regimes and scores of the followed symbols, and the news flags (with how to save them). */
-  readonly scalper?: { readonly features: FeatureService; readonly news: NewsBoard; saveNews(): Promise<void> };
+  readonly scalper?: { readonly features: FeatureService; readonly news: NewsBoard; saveNews(): Promise<void>; readonly signals?: ScalperService };
 }
 
 /** Returns the configured (not yet listening) Fastify app. */
@@ -82,7 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(controlRoutes(deps));
   await app.register(marketRoutes(deps));
   if (deps.execution) await app.register(tradingRoutes(deps, deps.execution));
-  if (deps.scalper) await app.register(scalperRoutes(deps, deps.scalper.features, deps.scalper.news, deps.scalper.saveNews));
+  if (deps.scalper) await app.register(scalperRoutes(deps, deps.scalper));
   if (deps.debugFaults) await app.register(debugRoutes(deps));
   app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   attachStream(app, deps);

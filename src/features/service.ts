@@ -5,7 +5,7 @@
  * (GET /api/symbol's `features`, GET /api/hotlist). BTC and ETH readings feed the global regime
  * once a second. Symbol actors and orders come on top of these readings.
  */
-import type { Subscription } from 'rxjs';
+import { Subject, type Subscription } from 'rxjs';
 import type { Clock, TimerHandle } from '../core/clock.ts';
 import type { MarketData } from '../market/marketData.ts';
 import type { Instrument } from '../model/instrument.ts';
@@ -49,6 +49,8 @@ const LEADERS = ['BTC', 'ETH'] as const;
 const RETURN_MS = 60_000;
 
 export class FeatureService {
+  /** The id of each symbol just read (its reading is fresh). */
+  readonly read$ = new Subject<string>();
   private readonly symbols = new Map<string, SymbolFeatures>();
   private readonly readings = new Map<string, SymbolReading>();
   private readonly global = new GlobalRegime();
@@ -130,6 +132,7 @@ export class FeatureService {
     const { regime, reasons } = symbolRegime(view);
     const scores = scalpScores(view, { regime, global: this.globalView?.regime ?? 'GLOBAL_NORMAL' });
     this.readings.set(id, { view, regime, reasons, scores });
+    this.read$.next(id);
     const base = f.inst.base.toUpperCase();
     if ((LEADERS as readonly string[]).includes(base) && f.inst.kind === 'perp') this.noteLeader(base, id, now, view.mid);
   }

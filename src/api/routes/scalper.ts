@@ -1,6 +1,7 @@
 /**
  * What the scalper reads, as the operator sees it: GET /api/hotlist (every followed symbol with
- * its regime, pump phase, spoofing, news and both scores, best first) and the news flags the
+ * its regime, pump phase, spoofing, news and both scores, best first), GET /api/signals and
+ * /api/signals/report (SIGNAL mode's signals and their outcomes), and the news flags the
  * operator sets until a feed exists: GET /api/news, POST /api/news, POST /api/news/:id/clear.
  * Mutations need the token; a bad flag is a 400 saying why.
  */
@@ -8,8 +9,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { requireToken } from '../auth.ts';
 import { ApiErrors, sendError } from '../errors.ts';
-import type { FeatureService } from '../../features/service.ts';
-import { NEWS_IMPACTS, type NewsBoard } from '../../features/news.ts';
+import { NEWS_IMPACTS } from '../../features/news.ts';
 import type { NewsImpact } from '../../features/types.ts';
 
 const newsBody = {
@@ -29,9 +29,14 @@ const newsBody = {
 /** Default life of a news flag without `until` or `durationMs`: one hour. */
 const DEFAULT_NEWS_MS = 3_600_000;
 
-/** Returns the plugin with the hot list and news routes. */
-export function scalperRoutes(deps: AppDeps, features: FeatureService, news: NewsBoard, saveNews: () => Promise<void>): FastifyPluginAsync {
+/** Returns the plugin with the hot list, signals and news routes. */
+export function scalperRoutes(deps: AppDeps, s: NonNullable<AppDeps['scalper']>): FastifyPluginAsync {
+  const { features, news, saveNews } = s;
   return async (app: FastifyInstance) => {
+    app.get('/api/signals', async () => s.signals?.signals() ?? { open: [], closed: [] });
+
+    app.get('/api/signals/report', async () => s.signals?.report() ?? null);
+
     app.get('/api/hotlist', async () => features.hotlist((id) => deps.runtime.list().find((a) => a.id === `symbol:${id}`)?.state ?? null));
 
     app.get('/api/news', async () => news.active(deps.clock.now()));

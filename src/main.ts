@@ -219,7 +219,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // Features, regimes and scores of every followed symbol; news flags set over the API survive restarts.
   const news = await loadNews(store, logger);
   const features = market
-    ? new FeatureService({ market: market.market, clock, news, fees: (inst) => config.venues[inst.venue]?.fees ?? simVenueFees(inst.venue), leverage: config.execution.leverage })
+    ? new FeatureService({
+        market: market.market,
+        clock,
+        news,
+        fees: (inst) => config.venues[inst.venue]?.fees ?? simVenueFees(inst.venue),
+        leverage: config.execution.leverage,
+        log: (type, actor, data) => eventLog.append({ type, actor, data }),
+      })
     : undefined;
   features?.start();
   const signals = features

@@ -22,6 +22,8 @@ export interface FeatureServiceDeps {
   readonly news: NewsBoard;
   fees(inst: Instrument): FeeSchedule;
   readonly leverage: number;
+  /** Records a change of a symbol's regime or pump phase (the event log), so a block can be explained afterwards. */
+  log?(type: string, actor: string, data: Record<string, unknown>): void;
 }
 
 /** The latest reading of one symbol. */
@@ -131,6 +133,9 @@ export class FeatureService {
     if (!(view.mid > 0)) return;
     const { regime, reasons } = symbolRegime(view);
     const scores = scalpScores(view, { regime, global: this.globalView?.regime ?? 'GLOBAL_NORMAL' });
+    const before = this.readings.get(id);
+    if (before && before.view.pump.phase !== view.pump.phase) this.d.log?.('symbol.pump', `symbol:${id}`, { from: before.view.pump.phase, to: view.pump.phase, change: view.pump.change, mid: view.mid });
+    if (before && before.regime !== regime) this.d.log?.('symbol.regime', `symbol:${id}`, { from: before.regime, to: regime, reasons });
     this.readings.set(id, { view, regime, reasons, scores });
     this.read$.next(id);
     const base = f.inst.base.toUpperCase();

@@ -110,6 +110,8 @@ export class ScalperService {
     const open = mayOpen(global) && !r.view.news.fresh;
     const flow = r.view.flow.deltaRatio;
     const lean = r.view.imbalance.zonal;
+    const spoof = { bid: spoofShare(r, 'bid'), ask: spoofShare(r, 'ask') };
+    const before = String(this.d.runtime.snapshot(actor)?.value ?? '');
     this.d.runtime.send(actor, {
       type: 'market.tick',
       at: now,
@@ -117,10 +119,15 @@ export class ScalperService {
       bookSynced: true,
       scoreLong: r.scores.long,
       scoreShort: r.scores.short,
-      agreeLong: open && flow > 0 && lean > 0 && spoofShare(r, 'bid') < MAX_SIDE_SPOOF,
-      agreeShort: open && flow < 0 && lean < 0 && spoofShare(r, 'ask') < MAX_SIDE_SPOOF,
+      agreeLong: open && flow > 0 && lean > 0 && spoof.bid < MAX_SIDE_SPOOF,
+      agreeShort: open && flow < 0 && lean < 0 && spoof.ask < MAX_SIDE_SPOOF,
       newsBlock: highRiskNews(r.view),
     });
+    const after = String(this.d.runtime.snapshot(actor)?.value ?? '');
+    // What the chart armed on, kept with the decision: an audit can check it against the rules.
+    if (after !== before && after.startsWith('ARMED_')) {
+      this.d.eventLog.append({ type: 'symbol.armed', actor, data: { side: after === 'ARMED_LONG' ? 'long' : 'short', scoreLong: r.scores.long, scoreShort: r.scores.short, deltaRatio: flow, zonalImbalance: lean, spoofShareBid: spoof.bid, spoofShareAsk: spoof.ask, regime: r.regime, global } });
+    }
   }
 
   private spawn(actor: string): void {

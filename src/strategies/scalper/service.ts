@@ -9,13 +9,9 @@
  * the chart back to FLAT. In the trading modes the charts do not run yet (orders are not wired).
  */
 import type { Subscription } from 'rxjs';
-import type { Clock } from '../../core/clock.ts';
-import type { Logger } from '../../core/logger.ts';
-import type { FleetConfig, Mode } from '../../config/schema.ts';
+import type { Mode } from '../../config/schema.ts';
+import type { ExecutionDeps } from '../../execution/service.ts';
 import type { Instrument } from '../../model/instrument.ts';
-import type { ActorRuntime } from '../../runtime/actorRuntime.ts';
-import type { EventLog } from '../../runtime/eventLog.ts';
-import type { Store } from '../../runtime/store.ts';
 import type { FeatureService, SymbolReading } from '../../features/service.ts';
 import { symbolMachine, type SymbolContext } from '../../../machines/symbol.machine.ts';
 import { highRiskNews, mayOpen } from './regime.ts';
@@ -25,13 +21,8 @@ import { signalReport } from './signalReport.ts';
 import { SymbolProfiles } from './profiles.ts';
 import { lotOf } from './tpsl.ts';
 
-export interface ScalperDeps {
-  readonly config: FleetConfig;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly runtime: ActorRuntime;
-  readonly eventLog: EventLog;
-  readonly store: Store;
+/** What the execution service is built from, and the features, instruments, mode and equity. */
+export interface ScalperDeps extends Pick<ExecutionDeps, 'config' | 'clock' | 'logger' | 'runtime' | 'eventLog' | 'store'> {
   readonly features: FeatureService;
   instrument(id: string): Instrument | undefined;
   mode(): Mode;

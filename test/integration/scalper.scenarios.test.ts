@@ -63,7 +63,9 @@ async function boot(name: string, scenario: ScenarioName, symbols: string[], sca
 
 describe('scalper scenarios', () => {
   it('pump-dump: the pump phases come in order and the memecoin is blocked while it pumps', async () => {
-    const d = await boot('pump', 'pump-dump', ['WIFUSDT', 'BTCUSDT']);
+    // Thresholds no score reaches: the charts stay flat, so the block is the regime's alone (an open
+    // signal's position is managed, never blocked).
+    const d = await boot('pump', 'pump-dump', ['WIFUSDT', 'BTCUSDT'], { watchThreshold: 1, armThreshold: 1 });
     const WIF = 'symbol:bybit-linear:WIFUSDT';
     const phases = await eventually(async () => {
       const list = (await records(d, { type: 'symbol.pump', actor: WIF })).map((r) => (r.data as { to: string }).to);
@@ -72,12 +74,12 @@ describe('scalper scenarios', () => {
     // Up to the first COOLDOWN the phases only move forward in PUMP_ORDER.
     const cycle = phases.slice(0, phases.indexOf('COOLDOWN') >= 0 ? phases.indexOf('COOLDOWN') + 1 : phases.length);
     const ranks = cycle.map((p) => PUMP_ORDER.indexOf(p as (typeof PUMP_ORDER)[number]));
-    expect(ranks.every((r, i) => r > 0 && (i === 0 || r > ranks[i - 1]!))).toBe(true);
-    expect(cycle).toContain('PUMPING');
+    expect(ranks.every((r, i) => r > 0 && (i === 0 || r > ranks[i - 1]!)), `phases ${phases.join(' → ')}`).toBe(true);
+    expect(cycle, `phases ${phases.join(' → ')}`).toContain('PUMPING');
     const states = (await records(d, { type: 'transition', actor: WIF })).map((r) => r.to);
-    expect(states).toContain('BLOCKED_REGIME');
     const regimes = (await records(d, { type: 'symbol.regime', actor: WIF })).map((r) => (r.data as { to: string }).to);
-    expect(regimes).toContain('PUMP');
+    expect(regimes, `regimes ${regimes.join(' → ')}`).toContain('PUMP');
+    expect(states, `chart ${states.join(' → ')}; regimes ${regimes.join(' → ')}`).toContain('BLOCKED_REGIME');
     // The calm major is never blocked by the memecoin's pump.
     expect((await records(d, { type: 'symbol.pump', actor: 'symbol:bybit-linear:BTCUSDT' })).map((r) => (r.data as { to: string }).to)).not.toContain('PUMPING');
   }, 120_000);
@@ -89,13 +91,15 @@ describe('scalper scenarios', () => {
       return rows.some((r) => r.spoofingScore >= 0.5) ? rows : undefined;
     }, 'a spoofing score of at least 0.5', 90_000);
     expect(Math.max(...hot.map((r) => r.spoofingScore))).toBeGreaterThanOrEqual(0.5);
+    // Enough armings to judge the rule on (a simulated minute or so of market).
+    const armed = await eventually(async () => {
+      const list = await records(d, { type: 'symbol.armed' });
+      return list.length >= 10 ? list : undefined;
+    }, 'ten armings', 90_000);
     // Every time a chart armed, the walls on its side had not been mostly pulled (as the reading said then).
-    const armed = await records(d, { type: 'symbol.armed' });
     for (const a of armed) {
       const x = a.data as { side: 'long' | 'short'; spoofShareBid: number; spoofShareAsk: number };
       expect(x.side === 'long' ? x.spoofShareBid : x.spoofShareAsk).toBeLessThan(0.5);
     }
-    // Charts did arm: the rule was exercised, not avoided by never arming.
-    expect(armed.length).toBeGreaterThan(0);
   }, 120_000);
 });

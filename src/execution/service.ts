@@ -223,7 +223,7 @@ export class ExecutionService {
 
   /** Returns how many more requests a venue's rate limits admit right now (Infinity when it does not say). */
   orderHeadroom(venue: VenueId): number {
-    const h = this.adapters.get(venue)?.headroom?.();
+    const h = this.adapters.get(venue)?.limiter?.headroom();
     if (!h) return this.adapters.has(venue) ? Infinity : 0;
     const values = Object.values(h);
     return values.length ? Math.min(...values) : Infinity;

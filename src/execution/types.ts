@@ -9,6 +9,7 @@
  * a dropped connection or a 5xx on a place/amend/cancel is `ErrorCodes.VENUE_TIMEOUT` /
  * `VENUE_UNAVAILABLE`: the outcome is unknown and the caller must query, never assume.
  */
+import type { RateLimiter } from './rateLimiter.ts';
 import type { Observable } from 'rxjs';
 import type { VenueId } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
@@ -160,8 +161,8 @@ export interface PrivateAdapter {
   balances(): Promise<VenueBalance[]>;
   /** Returns the account's fee rates for these symbols (asked at start). */
   feeRates(symbols: readonly string[]): Promise<FeeRate[]>;
-  /** Requests left per rate-limit bucket right now (sizing keeps room for a hedge and a recovery). */
-  headroom?(): Record<string, number>;
+  /** The venue's rate limiter (sizing reads its headroom to keep room for a hedge and a recovery); paper adapters have none. */
+  readonly limiter?: Pick<RateLimiter, 'headroom'>;
 }
 
 /** What a venue's private adapter factory is given. */

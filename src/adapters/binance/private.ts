@@ -260,11 +260,6 @@ class BinancePrivateAdapter implements PrivateAdapter {
     return readRest(this.venue, 'account', () => parseBinanceSpotBalances(data));
   }
 
-  /** Requests left per rate-limit bucket (fraction of each bucket's limit). */
-  headroom(): Record<string, number> {
-    return this.limiter.headroom();
-  }
-
   async feeRates(symbols: readonly string[]): Promise<FeeRate[]> {
     const { commission, commissionEndpoint } = this.m.paths;
     const answers = await Promise.all(symbols.map((symbol) => this.call(commissionEndpoint, 'GET', commission, { symbol }, true, symbol)));

@@ -300,11 +300,6 @@ class BitgetPrivate implements PrivateAdapter {
     return out;
   }
 
-  /** Requests left per rate-limit bucket (fraction of each bucket's limit). */
-  headroom(): Record<string, number> {
-    return this.limiter.headroom();
-  }
-
   async feeRates(symbols: readonly string[]): Promise<FeeRate[]> {
     const out: FeeRate[] = [];
     for (const symbol of symbols) {

@@ -228,11 +228,6 @@ export class BybitPrivateAdapter implements PrivateAdapter {
     return res.list.flatMap((account) => this.read('walletBalance', account, parseBybitWallet));
   }
 
-  /** Requests left per rate-limit bucket (fraction of each bucket's limit). */
-  headroom(): Record<string, number> {
-    return this.limiter.headroom();
-  }
-
   async feeRates(symbols: readonly string[]): Promise<FeeRate[]> {
     // One symbol is asked for by name; several in one call for the whole category.
     const only = symbols.length === 1 ? { symbol: symbols[0] } : {};

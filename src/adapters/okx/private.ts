@@ -248,11 +248,6 @@ export class OkxPrivateAdapter implements PrivateAdapter {
   }
 
   /** Asks once per symbol: SPOT by instId, SWAP by instrument family (its rates are per family). */
-  /** Requests left per rate-limit bucket (fraction of each bucket's limit). */
-  headroom(): Record<string, number> {
-    return this.limiter.headroom();
-  }
-
   async feeRates(symbols: readonly string[]): Promise<FeeRate[]> {
     const out: FeeRate[] = [];
     for (const symbol of new Set(symbols)) {

@@ -19,9 +19,8 @@ import { silentLogger } from '../../src/core/logger.ts';
 import { startDaemon, type Daemon } from '../../src/main.ts';
 import { readTradeAudit } from '../../src/execution/tradeAudit.ts';
 import { add, decText, mul, neg, parseDec, sub, ZERO } from '../../src/model/decimal.ts';
-import type { EventQuery, EventRecord } from '../../src/runtime/eventLog.ts';
 import { tempDir } from '../helpers.ts';
-import { eventually } from './daemon.process.ts';
+import { eventually, logRecords as records } from './daemon.process.ts';
 
 const tmp = tempDir('fleet-arb-calm-');
 let daemon: Daemon | undefined;
@@ -32,13 +31,6 @@ afterAll(async () => {
 
 const SPEED = 60;
 const HOUR = 3_600_000;
-
-async function records(d: Daemon, q: EventQuery): Promise<EventRecord[]> {
-  await d.runtime.settle();
-  const out: EventRecord[] = [];
-  for await (const r of d.eventLog.query(q)) out.push(r);
-  return out;
-}
 
 describe('arbitrage over a simulated hour of calm market', () => {
   it('enters only on a positive net edge, and every audit row adds up to its legs minus fees', async () => {

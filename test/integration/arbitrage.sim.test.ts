@@ -14,9 +14,8 @@ import { silentLogger } from '../../src/core/logger.ts';
 import { startDaemon, type Daemon } from '../../src/main.ts';
 import { readTradeAudit } from '../../src/execution/tradeAudit.ts';
 import { add, decText, mul, neg, parseDec, sub, ZERO } from '../../src/model/decimal.ts';
-import type { EventQuery, EventRecord } from '../../src/runtime/eventLog.ts';
 import { tempDir } from '../helpers.ts';
-import { eventually } from './daemon.process.ts';
+import { eventually, logRecords as records } from './daemon.process.ts';
 
 const tmp = tempDir('fleet-arb-');
 const daemons: Daemon[] = [];
@@ -66,14 +65,6 @@ async function boot(name: string, arbitrage: Partial<FleetConfig['arbitrage']>, 
   const finished = await eventually(saga, 'the saga finished', 40_000);
   const transitions = (await records(d, { actor: `twoleg:${finished.id}`, type: 'transition' })).map((r) => r.to);
   return { d, dir, saga: finished, transitions };
-}
-
-/** Returns the event log's records matching `q`, once everything appended so far is on disk. */
-async function records(d: Daemon, q: EventQuery): Promise<EventRecord[]> {
-  await d.runtime.settle();
-  const out: EventRecord[] = [];
-  for await (const r of d.eventLog.query(q)) out.push(r);
-  return out;
 }
 
 /** Returns the net position per venue at the simulated exchanges (what is really held). */

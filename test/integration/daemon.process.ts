@@ -1,7 +1,9 @@
-/** Starts the real `fleet` CLI as a child process and talks to it over HTTP. */
+/** Starts the real `fleet` CLI as a child process and talks to it over HTTP; reads an in-process daemon's event log. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Daemon } from '../../src/main.ts';
+import type { EventQuery, EventRecord } from '../../src/runtime/eventLog.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/fleet.js');
 
@@ -59,4 +61,12 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, wh
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Returns an in-process daemon's event log records matching `q`, once everything appended so far is on disk. */
+export async function logRecords(d: Pick<Daemon, 'runtime' | 'eventLog'>, q: EventQuery): Promise<EventRecord[]> {
+  await d.runtime.settle();
+  const out: EventRecord[] = [];
+  for await (const r of d.eventLog.query(q)) out.push(r);
+  return out;
 }

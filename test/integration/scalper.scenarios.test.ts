@@ -15,10 +15,9 @@ import { silentLogger } from '../../src/core/logger.ts';
 import { startDaemon, type Daemon } from '../../src/main.ts';
 import { SimCluster } from '../../src/sim/cluster.ts';
 import type { ScenarioName } from '../../src/sim/market/scenario.ts';
-import type { EventRecord } from '../../src/runtime/eventLog.ts';
 import { PUMP_ORDER } from '../../src/features/pump.ts';
 import { tempDir } from '../helpers.ts';
-import { eventually } from './daemon.process.ts';
+import { eventually, logRecords as records } from './daemon.process.ts';
 
 const tmp = tempDir('fleet-scalper-scen-');
 let cluster: SimCluster | undefined;
@@ -29,13 +28,6 @@ afterEach(async () => {
   daemon = undefined;
   cluster = undefined;
 });
-
-async function records(d: Daemon, q: { type?: string; actor?: string }): Promise<EventRecord[]> {
-  await d.runtime.settle();
-  const out: EventRecord[] = [];
-  for await (const r of d.eventLog.query(q)) out.push(r);
-  return out;
-}
 
 async function boot(name: string, scenario: ScenarioName, symbols: string[], scalper: Partial<ReturnType<typeof defaultConfig>['scalper']> = {}) {
   const clock = new ScaledClock(10);

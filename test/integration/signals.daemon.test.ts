@@ -13,9 +13,8 @@ import { SystemClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { startDaemon, type Daemon } from '../../src/main.ts';
 import { SimCluster } from '../../src/sim/cluster.ts';
-import type { EventRecord } from '../../src/runtime/eventLog.ts';
 import { tempDir } from '../helpers.ts';
-import { eventually } from './daemon.process.ts';
+import { eventually, logRecords as records } from './daemon.process.ts';
 
 const tmp = tempDir('fleet-signals-');
 let cluster: SimCluster | undefined;
@@ -25,13 +24,6 @@ afterAll(async () => {
   await cluster?.close();
   tmp.cleanup();
 });
-
-async function records(d: Daemon, type: string): Promise<EventRecord[]> {
-  await d.runtime.settle();
-  const out: EventRecord[] = [];
-  for await (const r of d.eventLog.query({ type })) out.push(r);
-  return out;
-}
 
 describe('SIGNAL mode', () => {
   it('emits signals from armed charts, fee-first, tracked virtually, and places no order', async () => {
@@ -53,7 +45,7 @@ describe('SIGNAL mode', () => {
       env: {},
     }));
     const emitted = await eventually(async () => {
-      const list = await records(d, 'signal.emitted');
+      const list = await records(d, { type: 'signal.emitted' });
       return list.length >= 2 ? list : undefined;
     }, 'two signals', 60_000);
     for (const r of emitted) {
@@ -65,7 +57,7 @@ describe('SIGNAL mode', () => {
       expect(dir * (s.tp2 - s.tp1)).toBeGreaterThan(0);
       expect(['HIGH', 'MEDIUM', 'LOW']).toContain(s.tier);
       expect(s.conditions.length).toBeGreaterThan(0);
-      const path = (await records(d, 'transition')).filter((t) => t.actor === `symbol:${s.instrument}` && t.seq < r.seq + 50).map((t) => t.to);
+      const path = (await records(d, { type: 'transition' })).filter((t) => t.actor === `symbol:${s.instrument}` && t.seq < r.seq + 50).map((t) => t.to);
       expect(path).toEqual(expect.arrayContaining(['WATCHING_' + s.side.toUpperCase(), 'ARMED_' + s.side.toUpperCase(), 'ORDER_PLACED', 'IN_POSITION']));
     }
     const api = (await (await fetch(`${d.url}/api/signals`)).json()) as { open: unknown[]; closed: unknown[] };

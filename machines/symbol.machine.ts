@@ -7,7 +7,11 @@
  *   ORDER_PLACED ─(entry.failed: canceled or rejected)→ FLAT
  *   FLAT|WATCHING_*|ARMED_*|COOLDOWN ─(PUMP, MANIPULATED or high-risk news)→ BLOCKED_REGIME ─(clear)→ FLAT (or COOLDOWN)
  *   ARMED_* ─(book not synced)→ FLAT
+ *   FLAT|WATCHING_*|ARMED_*|COOLDOWN|BLOCKED_REGIME|EXITED ─(position.adopted)→ IN_POSITION
  *
+ * `position.adopted` is how src hands back a position the chart does not know of (the chart's
+ * write-behind snapshot lost the step before a crash); `symbol.configure` changes the thresholds
+ * and the cooldown of a running chart (config reload).
  * The chart decides on conflated `market.tick`s that carry the verdicts src computed on the
  * feature view (regime, scores, whether walls, flow and news agree per side; the wiring folds
  * `mayOpen(global)` into the agree flags, so GLOBAL_PANIC neither arms nor keeps an entry).
@@ -52,6 +56,8 @@ export type SymbolEvent =
   | { readonly type: 'entry.failed'; readonly at: number; readonly reason: string }
   | { readonly type: 'position.update'; readonly at: number; readonly phase: ManagePhase }
   | { readonly type: 'position.closed'; readonly at: number; readonly pnl: number; readonly reason: string }
+  | { readonly type: 'position.adopted'; readonly at: number; readonly side: SymbolSide; readonly qty: number; readonly price: number; readonly reason: string }
+  | { readonly type: 'symbol.configure'; readonly watchThreshold: number; readonly armThreshold: number; readonly cooldownMs: number }
   | DebugCrashEvent;
 
 export interface SymbolEntry {
@@ -148,11 +154,13 @@ const tickFields = (t: SymbolTick) => ({ regime: t.regime, bookSynced: t.bookSyn
 const UP = { long: 'LONG', short: 'SHORT' } as const;
 const bySide = <T extends string>(type: T, side: SymbolSide) => ({ type, params: { side } }) as const;
 const BLOCK = { guard: 'blocks', target: 'BLOCKED_REGIME', actions: 'noteBlock' } as const;
+const ADOPT = { 'position.adopted': { target: 'IN_POSITION', actions: 'noteAdopted' } } as const;
 
 /** WATCHING_<side>: arm, switch to a stronger other side, keep watching, or fall back. */
 function watching(side: SymbolSide) {
   return {
     on: {
+      ...ADOPT,
       'market.tick': [
         BLOCK,
         { guard: bySide('arm', side), target: `ARMED_${UP[side]}`, actions: bySide('noteArm', side) },
@@ -168,6 +176,7 @@ function watching(side: SymbolSide) {
 function armed(side: SymbolSide) {
   return {
     on: {
+      ...ADOPT,
       'market.tick': [
         BLOCK,
         { guard: 'unsynced', target: 'FLAT', actions: 'noteFlat' },
@@ -279,6 +288,14 @@ export const symbolMachine = setup({
       };
     }),
     noteCooledDown: assign(() => ({ side: null, entry: null, phase: null, reasons: ['cooldown over'] })),
+    noteAdopted: assign(({ event }) => {
+      const e = event as Extract<SymbolEvent, { type: 'position.adopted' }>;
+      return { side: e.side, entry: { side: e.side, qty: e.qty, price: e.price, at: e.at }, phase: null, cancelRequested: false, lastAt: e.at, reasons: [`position adopted: ${e.reason}`] };
+    }),
+    configure: assign(({ event }) => {
+      const e = event as Extract<SymbolEvent, { type: 'symbol.configure' }>;
+      return { watchThreshold: e.watchThreshold, armThreshold: e.armThreshold, cooldownMs: e.cooldownMs };
+    }),
   },
 }).createMachine({
   id: 'symbol',
@@ -301,10 +318,14 @@ export const symbolMachine = setup({
     lastExit: null,
     counters: EMPTY_COUNTERS,
   }),
-  on: { 'debug.crash': { actions: 'crash' } },
+  on: {
+    'debug.crash': { actions: 'crash' },
+    'symbol.configure': { actions: 'configure' },
+  },
   states: {
     FLAT: {
       on: {
+        ...ADOPT,
         'market.tick': [
           BLOCK,
           { guard: bySide('watch', 'long'), target: 'WATCHING_LONG', actions: bySide('noteWatch', 'long') },
@@ -342,11 +363,12 @@ export const symbolMachine = setup({
       },
     },
     EXITED: {
-      on: { 'market.tick': { target: 'COOLDOWN', actions: 'noteTick' } },
+      on: { ...ADOPT, 'market.tick': { target: 'COOLDOWN', actions: 'noteTick' } },
     },
     COOLDOWN: {
       after: { cooldown: { target: 'FLAT', actions: 'noteCooledDown' } },
       on: {
+        ...ADOPT,
         'market.tick': [
           BLOCK,
           { guard: 'cooldownOver', target: 'FLAT', actions: ['noteTick', 'noteCooledDown'] },
@@ -356,6 +378,7 @@ export const symbolMachine = setup({
     },
     BLOCKED_REGIME: {
       on: {
+        ...ADOPT,
         'market.tick': [
           { guard: 'blocks', actions: 'noteStillBlocked' },
           { guard: 'cooldownLeft', target: 'COOLDOWN', actions: 'noteCleared' },

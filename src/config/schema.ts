@@ -170,15 +170,20 @@ const arbitrageSchema = z
   .refine((a) => a.maxVolBps >= a.calmVolBps, { path: ['maxVolBps'], message: 'must be ≥ arbitrage.calmVolBps' })
   .prefault({});
 
-function categorySchema(maxLeverage: number, maxSizeUsd: number) {
+function categorySchema(maxLeverage: number, maxSizeUsd: number, depth: number) {
   return z
     .object({
       maxLeverage: z.number().positive().default(maxLeverage),
       maxSizeUsd: z.number().positive().default(maxSizeUsd),
+      /** Book levels kept (subscribed where the venue lets the depth be chosen, and read by the features). */
+      depth: z.int().min(5).max(1000).default(depth),
     })
     .strict()
     .prefault({});
 }
+
+const tierCounts = (high: number, medium: number, low: number) =>
+  z.object({ HIGH: z.int().min(0).default(high), MEDIUM: z.int().min(0).default(medium), LOW: z.int().min(0).default(low) }).strict().prefault({});
 
 const scalperSchema = z
   .object({
@@ -186,7 +191,77 @@ const scalperSchema = z
     watchThreshold: z.number().min(0).max(1).default(0.6),
     armThreshold: z.number().min(0).max(1).default(0.75),
     categories: z
-      .object({ prime: categorySchema(10, 2000), normal: categorySchema(5, 1000), wild: categorySchema(2, 250) })
+      .object({ prime: categorySchema(10, 2000, 100), normal: categorySchema(5, 1000, 50), wild: categorySchema(2, 250, 20) })
+      .strict()
+      .prefault({}),
+    /** After a position closes, the symbol waits this long before watching again. */
+    cooldownMs: z.int().min(0).default(30_000),
+    /** Positions the scalper holds at once (trading modes). */
+    maxOpenPositions: z.int().min(1).default(3),
+    universe: z
+      .object({
+        minVolume24hQuote: z.number().min(0).default(5_000_000),
+        minOpenInterestQuote: z.number().min(0).default(1_000_000),
+        maxSpreadBps: z.number().positive().default(15),
+        primeCount: z.int().min(0).default(10),
+        /** Micro-volatility (ATR / price) above which a symbol is wild. */
+        wildVolatility: z.number().positive().default(0.004),
+        newListingMs: z.int().min(0).default(7 * 86_400_000),
+        /** No trade for this long ⇒ dropped from the universe. */
+        inactiveMs: z.int().min(1000).default(10 * 60_000),
+        /** Full rescan (scores, categories). */
+        rescanMs: z.int().min(1000).default(4 * 3_600_000),
+        /** Quick check (new listings, delisted, inactive). */
+        quickCheckMs: z.int().min(1000).default(3_600_000),
+        /** Wait this long after start before the first scan, so tickers and tapes have arrived. */
+        warmupMs: z.int().min(0).default(60_000),
+      })
+      .strict()
+      .prefault({}),
+    entry: z
+      .object({
+        /** The maker (post-only) entry waits this long for a fill before the taker fallback. */
+        makerTimeoutMs: z.int().min(50).default(2_000),
+        takerFallback: z.boolean().default(true),
+        /** The taker fallback crosses at most this far past the touch (bps). */
+        maxTakerSlipBps: z.number().min(0).default(5),
+        /** Added to the fees in the sizing loss per unit (bps of the entry). */
+        latencyBufferBps: z.number().min(0).default(1),
+      })
+      .strict()
+      .prefault({}),
+    exits: z
+      .object({
+        tp1R: z.number().positive().default(1),
+        tp2R: z.number().positive().default(2),
+        tp2OverTp1: z.number().min(1).default(1.5),
+        /** Break-even once unrealized PnL reaches the fees × (1 + this). */
+        breakEvenBuffer: z.number().min(0).default(0.5),
+        trailBps: z.number().positive().default(15),
+        minTrailBps: z.number().positive().default(3),
+        /** Share of the position closed at TP1 (the rest trails to TP2). */
+        tp1Share: z.number().min(0).max(1).default(0.5),
+        /** A position still open at this age is closed. */
+        maxHoldMs: z.int().min(1000).default(15 * 60_000),
+      })
+      .strict()
+      .refine((e) => e.tp2R >= e.tp1R, { path: ['tp2R'], message: 'must be ≥ scalper.exits.tp1R' })
+      .prefault({}),
+    signals: z
+      .object({
+        stopAtrK: z.number().positive().default(3),
+        minStopBps: z.number().positive().default(5),
+        tiers: z
+          .object({ high: z.number().min(0).max(1).default(0.7), medium: z.number().min(0).max(1).default(0.5), low: z.number().min(0).max(1).default(0.3) })
+          .strict()
+          .refine((t) => t.high >= t.medium && t.medium >= t.low, { message: 'tiers must satisfy high ≥ medium ≥ low' })
+          .prefault({}),
+        maxConcurrent: z.int().min(1).default(5),
+        maxPerDay: tierCounts(20, 10, 5),
+        /** Assets that move together: no two open signals on the same side within a group. */
+        correlatedGroups: z.array(z.array(z.string().min(1)).min(2)).default([['BTC', 'ETH']]),
+        lossCooldownMs: z.int().min(0).default(15 * 60_000),
+      })
       .strict()
       .prefault({}),
   })

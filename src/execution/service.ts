@@ -229,6 +229,20 @@ export class ExecutionService {
     return values.length ? Math.min(...values) : Infinity;
   }
 
+  /**
+   * Returns why a strategy may not open new risk on an instrument now (portfolio not normal, a
+   * mode that places no orders or is not armed, no trading connection, a kill, a block or an open
+   * breaker), or null when it may.
+   */
+  openBlock(inst: Pick<Instrument, 'id' | 'venue'>): string | null {
+    const portfolio = String(this.d.runtime.snapshot('portfolio')?.value ?? 'unknown');
+    if (portfolio !== 'normal') return `portfolio ${portfolio}`;
+    if (this.mode === 'signal') return 'signal mode places no orders';
+    if (this.mode === 'live' && !this.modeControl.armed) return 'live mode is not armed';
+    if (!this.trades(inst.venue)) return `${inst.venue} has no trading connection`;
+    return this.risk.blocked(inst.venue, inst.id, this.d.clock.now(), false) ?? null;
+  }
+
   /** Returns true when the venue has a trading connection in the current mode. */
   trades(venue: VenueId): boolean {
     return this.adapters.has(venue);

@@ -192,18 +192,19 @@ export class ArbitrageService {
     return { inst, asks: sync.book.asks, bids: sync.book.bids, takerFee: this.d.execution.takerFee(inst.id) };
   }
 
+  /** Returns the instruments of the routes resolved so far (no other strategy should hold them). */
+  legs(): ReadonlySet<string> {
+    const out = new Set<string>();
+    for (const r of this.routes) if (r.resolved) out.add(r.resolved.a.id).add(r.resolved.b.id);
+    return out;
+  }
+
   /** Returns why a route may not fire now, or null. */
   private blockedReason(r: ResolvedRoute): string | null {
-    const { execution, clock } = this.d;
-    const portfolio = this.portfolioState();
-    if (portfolio !== 'normal') return `portfolio ${portfolio}`;
-    if (execution.mode === 'signal') return 'signal mode places no orders';
-    if (execution.mode === 'live' && !execution.modeControl.armed) return 'live mode is not armed';
     for (const inst of [r.a, r.b]) {
-      if (!this.d.market.market.tradableBook(inst.id)) return `book ${inst.id} not synced`;
-      if (!execution.trades(inst.venue)) return `${inst.venue} has no trading connection`;
-      const why = execution.risk.blocked(inst.venue, inst.id, clock.now(), false);
+      const why = this.d.execution.openBlock(inst);
       if (why) return why;
+      if (!this.d.market.market.tradableBook(inst.id)) return `book ${inst.id} not synced`;
     }
     return null;
   }

@@ -25,7 +25,7 @@ export class TradeBook {
   async open(): Promise<void> {
     const saved = await this.store.meta.get(METRICS_KEY);
     if (saved) this.metrics = ArbMetrics.from(JSON.parse(saved));
-    this.audit = TradeAudit.open(join(this.dataDir, 'trade_audit.csv'));
+    this.audit = TradeAudit.shared(join(this.dataDir, 'trade_audit.csv'));
   }
 
   /** Records a finished saga that traded; returns its row, or undefined when nothing filled or it was recorded before. */
@@ -39,7 +39,8 @@ export class TradeBook {
   }
 
   async close(): Promise<void> {
-    this.audit?.close();
+    this.audit?.release();
+    this.audit = undefined;
     await this.save();
   }
 

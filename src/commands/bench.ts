@@ -20,8 +20,9 @@ import { benchExecution } from '../bench/execution.ts';
 import { benchArbitrage } from '../bench/arbitrage.ts';
 import { benchArbitrageLatency } from '../bench/arbitrageLatency.ts';
 import { benchFeatures } from '../bench/features.ts';
+import { benchScalperTicks } from '../bench/scalperTicks.ts';
 
-export const BENCH_USAGE = 'fleet bench [--only start,crash,append,audit,market,memory,sim,matching,execution,arbitrage,features]';
+export const BENCH_USAGE = 'fleet bench [--only start,crash,append,audit,market,memory,sim,matching,execution,arbitrage,features,scalper]';
 
 const MEASUREMENTS: readonly { name: string; run: () => Promise<Row[]> }[] = [
   { name: 'start', run: benchStartActors },
@@ -35,6 +36,7 @@ const MEASUREMENTS: readonly { name: string; run: () => Promise<Row[]> }[] = [
   { name: 'execution', run: benchExecution },
   { name: 'arbitrage', run: async () => [...(await benchArbitrage()), ...(await benchArbitrageLatency())] },
   { name: 'features', run: () => benchFeatures() },
+  { name: 'scalper', run: () => benchScalperTicks() },
 ];
 
 /** Runs `fleet bench`; returns the exit code. */

@@ -26,6 +26,8 @@ export interface Store {
   readonly orders: Sub;
   readonly ledger: Sub;
   readonly meta: Sub;
+  /** The latest feature readings per symbol and a short history: `<instrument>\0<slot>` → reading (src/features/featureStore.ts). */
+  readonly features: Sub;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function openStore(dataDir: string): Promise<Store> {
     orders: sub('orders'),
     ledger: sub('ledger'),
     meta: sub('meta'),
+    features: sub('features'),
     close: () => db.close(),
   };
 }

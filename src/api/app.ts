@@ -20,6 +20,7 @@ import type { FeatureService } from '../features/service.ts';
 import type { NewsBoard } from '../features/news.ts';
 import type { ScalperService } from '../strategies/scalper/service.ts';
 import { scalperRoutes } from './routes/scalper.ts';
+import type { UniverseService } from '../strategies/scalper/universeService.ts';
 import type { ExecutionService } from '../execution/service.ts';
 import { marketRoutes } from './routes/market.ts';
 import type { MarketService } from '../market/service.ts';
@@ -56,7 +57,14 @@ export interface AppDeps {
   readonly execution?: ExecutionService;
   readonly arbitrage?: ArbitrageService;
   /** Features, regimes and scores of the followed symbols, and the news flags (with how to save them). */
-  readonly scalper?: { readonly features: FeatureService; readonly news: NewsBoard; saveNews(): Promise<void>; readonly signals?: ScalperService };
+  readonly scalper?: {
+    readonly features: FeatureService;
+    readonly news: NewsBoard;
+    saveNews(): Promise<void>;
+    readonly signals?: ScalperService;
+    /** The scalper's universe: each hot-list row's category. */
+    readonly universe?: Pick<UniverseService, 'category' | 'member' | 'members' | 'excluded'>;
+  };
 }
 
 /** Returns the configured (not yet listening) Fastify app. */

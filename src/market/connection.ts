@@ -38,19 +38,58 @@ export class Connection {
   private lastSendAt = -Infinity;
   private nextRequestId = 1;
 
+  /** Instruments and topics carried; they grow and shrink while running (`add`, `remove`). */
+  readonly instruments: Instrument[];
+  readonly topics: string[];
+
   constructor(
     readonly url: string,
     readonly adapter: PublicAdapter,
-    readonly instruments: readonly Instrument[],
-    readonly topics: readonly string[],
+    instruments: readonly Instrument[],
+    topics: readonly string[],
     readonly prime: boolean,
     private readonly depth: number,
     private readonly clock: Clock,
     private readonly hooks: ConnectionHooks,
   ) {
+    this.instruments = [...instruments];
+    this.topics = [...topics];
     for (const inst of instruments) {
       this.books.set(inst.id, new BookSync(inst.id, adapter.syncRule));
     }
+  }
+
+  /**
+   * Carries more instruments after start (a new listing): their books are created, and once the
+   * connection has subscribed, their topics are subscribed now (the ack counts nothing: the
+   * connection is already subscribed). Returns the new books.
+   */
+  add(insts: readonly Instrument[], topics: readonly string[]): BookSync[] {
+    const books: BookSync[] = [];
+    for (const inst of insts) {
+      if (this.books.has(inst.id)) continue;
+      const sync = new BookSync(inst.id, this.adapter.syncRule);
+      this.books.set(inst.id, sync);
+      this.instruments.push(inst);
+      books.push(sync);
+    }
+    this.topics.push(...topics);
+    if (topics.length === 0 || (this.state !== 'subscribing' && this.state !== 'subscribed')) return books;
+    const frames = this.adapter.subscribeFrames(topics, this.nextRequestId++);
+    // Still subscribing: the initial acks are being counted, so these count too.
+    if (this.state === 'subscribing') this.pendingAcks += frames.length;
+    for (const f of frames) this.send(f);
+    return books;
+  }
+
+  /** Stops carrying an instrument (delisted): unsubscribes its topics and forgets its book. */
+  remove(inst: Instrument, topics: readonly string[]): void {
+    if (!this.books.delete(inst.id)) return;
+    const at = this.instruments.findIndex((i) => i.id === inst.id);
+    if (at >= 0) this.instruments.splice(at, 1);
+    const gone = new Set(topics);
+    for (let i = this.topics.length - 1; i >= 0; i--) if (gone.has(this.topics[i]!)) this.topics.splice(i, 1);
+    if (this.isOpen && topics.length > 0) for (const f of this.adapter.unsubscribeFrames(topics, this.nextRequestId++)) this.send(f);
   }
 
   open(): void {

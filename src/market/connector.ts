@@ -78,6 +78,9 @@ export class VenueConnector {
   private readonly wsUrl: string;
   private readonly lookup: InstrumentLookup;
   private readonly hooks = new WeakMap<Connection, FrameHooks>();
+  /** Connections opened while running for new listings: they subscribe as soon as they open. */
+  private readonly late = new WeakSet<Connection>();
+  private lateGroups = 0;
 
   constructor(private readonly d: ConnectorDeps) {
     const { adapter, config, clock } = d;
@@ -127,6 +130,89 @@ export class VenueConnector {
     this.groups = planConnections(adapter, this.instruments, (i) => prime.has(i.symbol), this.depth);
     logger.info({ listed: all.length, new: added.length, subscribed: this.instruments.length, connections: this.groups.length }, 'instruments loaded');
     if (!this.stopped) this.heartbeatTimer = clock.setInterval(() => this.heartbeat(), 1000);
+  }
+
+  /**
+   * Refetches the venue's instrument list and follows what changed: instruments the venue no
+   * longer lists, or lists as not trading, are unsubscribed and forgotten; new trading ones are
+   * registered and subscribed on the open connections (a new connection when those are full),
+   * but only when the venue config follows the whole universe (`symbols: []` or `"*"`): an
+   * explicit list stays as written.
+   */
+  async refreshInstruments(): Promise<{ added: Instrument[]; removed: Instrument[] }> {
+    const { adapter, config, market, logger, venue } = this.d;
+    const all = await adapter.fetchInstruments(this.rest);
+    if (this.stopped) return { added: [], removed: [] };
+    market.registry.upsert(all);
+    const listed = new Map(all.map((i) => [i.id, i]));
+    const removed = this.instruments.filter((i) => listed.get(i.id)?.status !== 'trading');
+    const whole = config.symbols === '*' || config.symbols.length === 0;
+    const known = new Set(this.instruments.map((i) => i.id));
+    const added = whole ? all.filter((i) => i.status === 'trading' && !known.has(i.id)) : [];
+    for (const inst of removed) this.forget(inst);
+    if (added.length > 0) this.follow(added);
+    if (added.length + removed.length > 0) {
+      logger.info({ added: added.map((i) => i.symbol), removed: removed.map((i) => i.symbol) }, 'instrument list changed');
+      this.d.log('connector.instruments', { venue, added: added.map((i) => i.id), removed: removed.map((i) => ({ instrument: i.id, status: listed.get(i.id)?.status ?? 'unlisted' })) });
+    }
+    return { added, removed };
+  }
+
+  /** Subscribes new instruments within the topic limit per connection, opening another connection when the others are full. */
+  private follow(insts: readonly Instrument[]): void {
+    const { adapter, market } = this.d;
+    const capacity = Math.max(1, adapter.limits.maxTopicsPerConnection - (adapter.sharedTopics?.().length ?? 0));
+    const opened = new Set<string>();
+    for (const inst of insts) {
+      market.feed(inst, false);
+      this.instruments.push(inst);
+      const topics = adapter.topics(inst, this.depth);
+      let at = this.groups.findIndex((g) => !g.prime && g.topics.length + topics.length <= capacity);
+      if (at < 0) {
+        this.groups.push({ key: `late-${this.lateGroups++}`, prime: false, instruments: [], topics: [] });
+        at = this.groups.length - 1;
+        opened.add(this.groups[at]!.key);
+      }
+      const g = this.groups[at]!;
+      this.groups[at] = { ...g, instruments: [...g.instruments, inst], topics: [...g.topics, ...topics] };
+      if (opened.has(g.key)) continue;
+      const conn = this.live.get(g.key);
+      if (conn && conn.state !== 'closed') {
+        const books = conn.add([inst], topics);
+        if (conn.state === 'subscribed' && !conn.replacing) for (const sync of books) this.adoptLate(conn, sync);
+      }
+      this.rotations.get(g.key)?.add([inst], topics);
+    }
+    // A group with no connection yet is opened by the chart on its next (re)connect; while the
+    // others are up, it opens now and subscribes as soon as it is open.
+    if (this.stopped || this.live.size === 0) return;
+    for (const key of opened) {
+      const g = this.groups.find((x) => x.key === key)!;
+      const conn = this.connect(g);
+      this.late.add(conn);
+      this.live.set(key, conn);
+    }
+  }
+
+  /** A book added to a subscribed connection: decisions read it, and it syncs by the venue's method. */
+  private adoptLate(conn: Connection, sync: BookSync): void {
+    this.d.market.adopt(sync);
+    if (this.d.adapter.resync === 'rest-snapshot') this.snapshots.request(conn, sync);
+  }
+
+  /** Unsubscribes and forgets an instrument the venue no longer trades. */
+  private forget(inst: Instrument): void {
+    const topics = this.d.adapter.topics(inst, this.depth);
+    const gone = new Set(topics);
+    const at = this.groups.findIndex((g) => g.instruments.some((i) => i.id === inst.id));
+    if (at >= 0) {
+      const g = this.groups[at]!;
+      this.groups[at] = { ...g, instruments: g.instruments.filter((i) => i.id !== inst.id), topics: g.topics.filter((t) => !gone.has(t)) };
+      this.live.get(g.key)?.remove(inst, topics);
+      this.rotations.get(g.key)?.remove(inst, topics);
+    }
+    this.instruments = this.instruments.filter((i) => i.id !== inst.id);
+    this.d.market.feeds.delete(inst.id);
   }
 
   /** The implementations of the connector chart's actions. */
@@ -193,7 +279,8 @@ export class VenueConnector {
   }
 
   private opened(conn: Connection, g: ConnectionGroup): void {
-    if (conn.replacing) {
+    if (conn.replacing || this.late.has(conn)) {
+      this.late.delete(conn);
       this.armAckTimer(conn);
       if (conn.subscribeAll() === 0) this.subscribed(conn);
       return;

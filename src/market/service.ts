@@ -11,6 +11,7 @@ import type { Logger } from '../core/logger.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { FleetConfig, VenueId } from '../config/schema.ts';
 import type { PublicAdapter } from '../adapters/types.ts';
+import type { Instrument } from '../model/instrument.ts';
 import { connectorMachine, type ConnectorEvent } from '../../machines/connector.machine.ts';
 import { MarketData } from './marketData.ts';
 import { VenueConnector, type ConnectorDeps } from './connector.ts';
@@ -144,6 +145,16 @@ export class MarketService {
     const logic = connectorMachine.provide({ actions: c.actions() });
     await host.spawn(actorId, logic, { venue, initialMs: config.market.reconnect.initialMs, maxMs: config.market.reconnect.maxMs });
     host.send(actorId, { type: 'connector.start' });
+  }
+
+  /**
+   * Refetches a venue's instrument list and follows new listings and delistings (see
+   * VenueConnector.refreshInstruments); nothing changes for a venue not running or not loaded yet.
+   */
+  async refreshInstruments(venue: VenueId): Promise<{ added: Instrument[]; removed: Instrument[] }> {
+    const c = this.connectors.get(venue);
+    if (!c || this.stopped || c.instruments.length === 0) return { added: [], removed: [] };
+    return c.refreshInstruments();
   }
 
   /** Returns each venue's connector state for /api/health. */

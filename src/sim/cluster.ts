@@ -122,6 +122,28 @@ export class SimCluster {
     for (const f of s.funding) this.servers.get(f.venue)?.settleFunding?.(f.symbol, f.rate, f.markPrice);
   }
 
+  /** Lists an instrument on a venue now; its book is whatever the caller publishes (`servers.get(venue).publish`). */
+  list(venue: VenueId, spec: InstrumentSpec): boolean {
+    const server = this.servers.get(venue);
+    if (!server) return false;
+    server.list(spec);
+    return true;
+  }
+
+  /**
+   * Lists the universe's listing asset (NOVA by default) at the next step on every venue it
+   * trades on, priced and traded by the generator like the others; false when there is none
+   * or it is listed already.
+   */
+  listAsset(): boolean {
+    return this.generator.requestListing();
+  }
+
+  /** Delists a symbol on a venue: gone from its instruments endpoint, its streams quiet. */
+  delist(venue: VenueId, symbol: string): boolean {
+    return this.servers.get(venue)?.delist(symbol) ?? false;
+  }
+
   /** Injects a fault into one venue (POST /api/debug/fault, config `sim.faults`). */
   inject(venue: VenueId, kind: SimFault, count = 1): boolean {
     const server = this.servers.get(venue);

@@ -185,6 +185,7 @@ export class SimVenueServer {
   latencyMs = 0;
   private readonly clock: Clock;
   private readonly faults = new Map<SimFault, number>();
+  private readonly delisted = new Set<string>();
   private http?: Server;
   private wss?: WebSocketServer;
   private nextConn = 1;
@@ -214,9 +215,22 @@ export class SimVenueServer {
 
   /** Lists a new symbol: it appears in the venue's instruments endpoint and gets a book. */
   list(spec: InstrumentSpec): void {
+    this.delisted.delete(spec.symbol);
     if (this.instruments.some((i) => i.symbol === spec.symbol)) return;
     this.instruments.push(spec);
     this.book(spec.symbol);
+  }
+
+  /**
+   * Delists a symbol: it leaves the instruments endpoint and its streams go quiet (nothing more is
+   * published for it; sockets stay open, as on the venue). Returns false when it was not listed.
+   */
+  delist(symbol: string): boolean {
+    const at = this.instruments.findIndex((i) => i.symbol === symbol);
+    if (at < 0) return false;
+    this.instruments.splice(at, 1);
+    this.delisted.add(symbol);
+    return true;
   }
 
   /** Arms a fault for the next `count` occasions it applies to. */
@@ -239,6 +253,7 @@ export class SimVenueServer {
 
   /** Applies a change to a symbol's book and pushes it in the venue's format. */
   publish(symbol: string, change: SimBookChange, trades: readonly SimTrade[] = []): void {
+    if (this.delisted.has(symbol)) return;
     this.protocol.publish(this, symbol, change, trades);
     this.exchange?.onMarket(symbol, change, trades);
   }

@@ -101,6 +101,7 @@ export class MarketGenerator {
   private readonly scenario: Scenario;
   private readonly scenarioRng: Rng;
   private listed = false;
+  private listingRequested = false;
 
   constructor(opts: GeneratorOptions) {
     const stepMs = opts.stepMs ?? 100;
@@ -144,6 +145,13 @@ export class MarketGenerator {
     return this.all.filter((i) => i.hasBook).map((i) => ({ venue: i.spec.venue, symbol: i.spec.symbol, change: i.book.full(), trades: [] }));
   }
 
+  /** Lists the universe's listing asset at the next step (whatever the scenario); false when there is none or it is listed. */
+  requestListing(): boolean {
+    if (this.listed || !this.universe.listing) return false;
+    this.listingRequested = true;
+    return true;
+  }
+
   /** The fair value of an asset now (for tests). */
   fairValue(asset: string): number {
     const state = this.byName.get(asset);
@@ -161,7 +169,12 @@ export class MarketGenerator {
     const listings: InstrumentSpec[] = [];
     const pending: AssetState[] = [];
     for (const a of this.assets) Object.assign(a.cond, NEUTRAL);
-    this.scenario.step(this.context(notes, silence, listings, pending));
+    const ctx = this.context(notes, silence, listings, pending);
+    this.scenario.step(ctx);
+    if (this.listingRequested) {
+      this.listingRequested = false;
+      ctx.list();
+    }
     for (const a of this.assets) {
       const note = a.fair.step(dt, a.cond);
       if (note) notes.push(note);

@@ -3,6 +3,10 @@
  * `/v5/market/orderbook`, and the `/v5/public/linear` stream with `orderbook.<depth>.<symbol>`
  * (a snapshot on subscribe, then deltas with u + 1 per publish, depth-limited like the venue's),
  * `publicTrade.<symbol>` and `tickers.<symbol>` (snapshot, then deltas of what changed).
+ * The ticker's `turnover24h` is the quote traded since the symbol's first trade here as a rate per
+ * day (at least a minute counted, so a first trade does not read as a huge day), to 3 significant
+ * digits; `openInterest` (base) is a quarter of that turnover
+ * at the last price, the order of the real venue's majors.
  */
 import type { InstrumentSpec, InstrumentStatus } from '../../model/instrument.ts';
 import { writtenDecimals } from '../../model/scale.ts';
@@ -22,6 +26,18 @@ const FUNDING_INTERVAL_MS = 8 * 60 * 60 * 1000;
 interface TickerState {
   last?: string;
   fields: Record<string, string>;
+  /** Quote traded since `since` (the first trade seen). */
+  traded: number;
+  since?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Returns a float as a decimal string with 3 significant digits (fewer ticker deltas than every trade). */
+function rounded(x: number): string {
+  if (!(x > 0)) return '0';
+  const digits = Math.max(0, 2 - Math.floor(Math.log10(x)));
+  return Number(x.toPrecision(3)).toFixed(Math.min(digits, 8));
 }
 
 
@@ -206,6 +222,8 @@ class BybitLinearProtocol implements VenueProtocol {
     if (trades.length === 0) return;
     const state = this.ticker(symbol);
     state.last = trades[trades.length - 1]!.price;
+    state.since ??= trades[0]!.ts;
+    for (const t of trades) state.traded += Number(t.price) * Number(t.qty);
     const conns = server.subscribers(`publicTrade.${symbol}`);
     if (conns.length === 0) return;
     const data = trades.map((t) => ({ T: t.ts, s: symbol, S: t.side === 'buy' ? 'Buy' : 'Sell', v: t.qty, p: t.price, L: 'ZeroPlusTick', i: t.id, BT: false, seq: this.crossSeq++ }));
@@ -215,7 +233,7 @@ class BybitLinearProtocol implements VenueProtocol {
 
   private ticker(symbol: string): TickerState {
     let s = this.tickers.get(symbol);
-    if (!s) this.tickers.set(symbol, (s = { fields: {} }));
+    if (!s) this.tickers.set(symbol, (s = { fields: {}, traded: 0 }));
     return s;
   }
 
@@ -224,8 +242,12 @@ class BybitLinearProtocol implements VenueProtocol {
     const book = server.book(symbol);
     const [bid] = book.bids.top(1);
     const [ask] = book.asks.top(1);
-    const last = this.ticker(symbol).last ?? bid?.[0] ?? ask?.[0] ?? '';
+    const state = this.ticker(symbol);
+    const last = state.last ?? bid?.[0] ?? ask?.[0] ?? '';
     const now = server.now();
+    const elapsed = state.since === undefined ? 0 : Math.max(60_000, now - state.since);
+    const turnover = elapsed === 0 ? 0 : (state.traded * DAY_MS) / elapsed;
+    const oi = Number(last) > 0 ? (turnover * 0.25) / Number(last) : 0;
     return {
       symbol,
       lastPrice: last,
@@ -237,9 +259,9 @@ class BybitLinearProtocol implements VenueProtocol {
       ask1Size: ask?.[1] ?? '',
       fundingRate: '0.0001',
       nextFundingTime: String(Math.ceil((now + 1) / FUNDING_INTERVAL_MS) * FUNDING_INTERVAL_MS),
-      turnover24h: '0',
-      volume24h: '0',
-      openInterest: '0',
+      turnover24h: rounded(turnover),
+      volume24h: Number(last) > 0 ? rounded(turnover / Number(last)) : '0',
+      openInterest: rounded(oi),
     };
   }
 

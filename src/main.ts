@@ -20,6 +20,7 @@ import { ActorRuntime, SUPERVISOR_ID } from './runtime/actorRuntime.ts';
 import { buildApp } from './api/app.ts';
 import { addArbitrageMetrics, createMetrics } from './api/metrics.ts';
 import { MODES, VENUE_IDS, type Mode, type SimScenario, type VenueId } from './config/schema.ts';
+import type { Instrument } from './model/instrument.ts';
 import { SimCluster } from './sim/cluster.ts';
 import { PUBLIC_ADAPTERS } from './adapters/registry.ts';
 import { MarketService, type ActorHost } from './market/service.ts';
@@ -27,7 +28,9 @@ import { ExecutionService } from './execution/service.ts';
 import { ArbitrageService } from './strategies/arbitrage/service.ts';
 import { routeSpecs } from './strategies/arbitrage/routes.ts';
 import { FeatureService } from './features/service.ts';
+import { FeatureStore } from './features/featureStore.ts';
 import { ScalperService } from './strategies/scalper/service.ts';
+import { UniverseService } from './strategies/scalper/universeService.ts';
 import { NewsBoard } from './features/news.ts';
 import { missingLiveKeys } from './execution/modeControl.ts';
 import { simVenueFees } from './sim/venues/registry.ts';
@@ -218,6 +221,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   // Features, regimes and scores of every followed symbol; news flags set over the API survive restarts.
   const news = await loadNews(store, logger);
+  // The scalper's universe (built below, once the features exist): the features read each
+  // symbol's book to its category's depth.
+  let universe: UniverseService | undefined;
   const features = market
     ? new FeatureService({
         market: market.market,
@@ -225,27 +231,74 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         news,
         fees: (inst) => config.venues[inst.venue]?.fees ?? simVenueFees(inst.venue),
         leverage: config.execution.leverage,
+        depthOf: (id) => universe?.member(id)?.depth,
         log: (type, actor, data) => eventLog.append({ type, actor, data }),
       })
     : undefined;
+  // Each symbol's latest readings and a short history, written behind to disk; the ones saved before
+  // a restart show (stale) on /api/symbol until fresh ones replace them, and never reach trading.
+  const featureStore = features ? new FeatureStore({ db: store.features, clock, logger: logger.child({ component: 'features' }), source: features }) : undefined;
+  if (features && featureStore) {
+    await featureStore.load();
+    features.attachArchive(featureStore);
+    featureStore.start();
+  }
   features?.start();
+  universe =
+    features && market && config.scalper.enabled
+      ? new UniverseService({
+          clock,
+          logger: logger.child({ component: 'universe' }),
+          options: config.scalper.universe,
+          depths: { prime: config.scalper.categories.prime.depth, normal: config.scalper.categories.normal.depth, wild: config.scalper.categories.wild.depth },
+          venues,
+          feeds: market.market.feeds,
+          instrument: (id) => market.market.registry.get(id),
+          view: (id) => features.reading(id)?.view,
+          read$: features.read$,
+          refresh: (venue) => market.refreshInstruments(venue),
+          forget: (id) => features.forget(id),
+          store: { get: (k) => store.meta.get(k), put: (k, v) => store.meta.put(k, v) },
+          log: (type, data) => eventLog.append({ type, data }),
+        })
+      : undefined;
+  await universe?.start();
   const signals = features
     ? new ScalperService({
-        config,
+        config: () => config,
         clock,
         logger: logger.child({ component: 'scalper' }),
         runtime,
         eventLog,
         store,
+        dataDir,
         features,
+        ...(universe ? { universe } : {}),
+        ...(execution
+          ? {
+              execution: {
+                orders: execution.orders,
+                openBlock: (inst: Instrument) => execution.openBlock(inst),
+                positionQty: (id: string) => Number(execution.ledger.position(id)?.qty ?? 0),
+              },
+            }
+          : {}),
         instrument: (id) => market?.market.registry.get(id),
+        touch: (id) => {
+          const sync = market?.market.tradableBook(id);
+          const inst = market?.market.registry.get(id);
+          if (!sync || !inst || sync.book.bids.size === 0 || sync.book.asks.size === 0) return undefined;
+          return { bid: inst.price.toNumber(sync.book.bids.best()), ask: inst.price.toNumber(sync.book.asks.best()) };
+        },
+        reserved: () => arbitrage?.legs() ?? new Set<string>(),
         mode: () => execution?.mode ?? config.mode,
         // SIGNAL mode trades nothing: sizes are suggested on the paper balance when the ledger is empty.
         equity: () => Number(execution?.numbers().equity ?? 0) || config.execution.paperStartingBalance,
+        escalate: (reason) => runtime.send('portfolio', { type: 'risk.escalate', at: clock.now(), reason }),
       })
     : undefined;
   await signals?.start();
-  const scalper = features ? { features, news, saveNews: () => store.meta.put(NEWS_KEY, JSON.stringify(news.toJSON())), ...(signals ? { signals } : {}) } : undefined;
+  const scalper = features ? { features, news, saveNews: () => store.meta.put(NEWS_KEY, JSON.stringify(news.toJSON())), ...(signals ? { signals } : {}), ...(universe ? { universe } : {}) } : undefined;
 
   let stopping = false;
   const metrics = createMetrics(runtime, eventLog, () => clock.now());
@@ -300,6 +353,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           config = sim ? sim.configure(reloaded) : reloaded;
           queue.flushIntervalMs = config.persistence.flushIntervalMs;
           arbitrage?.reconfigure(config);
+          signals?.reconfigure();
           logger.level = config.log.level;
           runtime.send(SUPERVISOR_ID, { type: 'supervisor.configure', policy: config.supervisor });
           const needRestart = restartRequired(changed);
@@ -321,7 +375,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       watcher?.close();
       bridge?.stop();
       await signals?.stop();
+      await universe?.stop();
       features?.stop();
+      await featureStore?.stop();
       await arbitrage?.stop();
       await execution?.stop();
       market?.stop();

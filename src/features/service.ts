@@ -13,7 +13,8 @@ import { GlobalRegime, symbolRegime, type GlobalRegimeView, type SymbolRegime } 
 import { scalpScores, type ScalpScores } from '../strategies/scalper/score.ts';
 import type { FeeSchedule } from './fees.ts';
 import type { NewsBoard } from './news.ts';
-import { SymbolFeatures } from './symbolFeatures.ts';
+import { DEFAULT_SYMBOL_FEATURE_OPTIONS, SymbolFeatures } from './symbolFeatures.ts';
+import { DEFAULT_WALL_OPTIONS } from './walls.ts';
 import type { FeatureView } from './types.ts';
 
 export interface FeatureServiceDeps {
@@ -22,6 +23,11 @@ export interface FeatureServiceDeps {
   readonly news: NewsBoard;
   fees(inst: Instrument): FeeSchedule;
   readonly leverage: number;
+  /**
+   * The book levels a symbol's features may read (its universe category's depth); the walls and
+   * the thinning never look past it. Read when the symbol's features are built.
+   */
+  depthOf?(id: string): number | undefined;
   /** Records a change of a symbol's regime or pump phase (the event log), so a block can be explained afterwards. */
   log?(type: string, actor: string, data: Record<string, unknown>): void;
 }
@@ -32,6 +38,27 @@ export interface SymbolReading {
   readonly regime: SymbolRegime;
   readonly reasons: readonly string[];
   readonly scores: ScalpScores;
+}
+
+/** A reading as saved to disk: the reading, its instrument and when it was taken (its view's ts). */
+export interface ArchivedReading extends SymbolReading {
+  readonly instrument: string;
+  readonly ts: number;
+}
+
+/** A reading as the API shows it: fresh, or saved before a restart (`stale`, never traded on). */
+export interface ShownReading {
+  readonly reading: SymbolReading;
+  readonly ts: number;
+  readonly stale: boolean;
+}
+
+/** The on-disk side of the readings (src/features/featureStore.ts): what was saved before a restart and each symbol's recent past. */
+export interface ReadingArchive {
+  /** Returns the reading saved before the restart while no fresh one has replaced it. */
+  saved(instrument: string): ArchivedReading | undefined;
+  /** Returns the instrument's saved readings, oldest first. */
+  history(instrument: string): Promise<readonly ArchivedReading[]>;
 }
 
 /** One row of GET /api/hotlist (CONTRACT.md). */
@@ -61,8 +88,27 @@ export class FeatureService {
   private readonly leaders = new Map<string, { id: string; mids: { ts: number; mid: number }[] }>();
   private readonly subs: Subscription[] = [];
   private timer: TimerHandle | undefined;
+  private archive: ReadingArchive | undefined;
 
   constructor(private readonly d: FeatureServiceDeps) {}
+
+  /** Attaches the on-disk archive whose saved readings `shown()` falls back to and whose history `history()` serves. */
+  attachArchive(archive: ReadingArchive): void {
+    this.archive = archive;
+  }
+
+  /** Returns what the API shows: the fresh reading, else the one saved before the restart marked stale (for display only; trading reads `reading()`). */
+  shown(instrument: string): ShownReading | undefined {
+    const fresh = this.readings.get(instrument);
+    if (fresh) return { reading: fresh, ts: fresh.view.ts, stale: false };
+    const saved = this.archive?.saved(instrument);
+    return saved ? { reading: saved, ts: saved.ts, stale: true } : undefined;
+  }
+
+  /** Returns the instrument's recent readings saved on disk, oldest first ([] without an archive). */
+  history(instrument: string): Promise<readonly ArchivedReading[]> {
+    return this.archive?.history(instrument) ?? Promise.resolve([]);
+  }
 
   start(): void {
     const { market } = this.d;
@@ -86,6 +132,12 @@ export class FeatureService {
   /** Returns the latest reading of an instrument, if its book has been synced. */
   reading(instrument: string): SymbolReading | undefined {
     return this.readings.get(instrument);
+  }
+
+  /** Forgets a symbol's features and reading (an instrument the venue no longer trades leaves the hot list). */
+  forget(instrument: string): void {
+    this.symbols.delete(instrument);
+    this.readings.delete(instrument);
   }
 
   /** Returns the global regime (GLOBAL_NORMAL until BTC and ETH have been read; undefined before start). */
@@ -117,7 +169,9 @@ export class FeatureService {
     if (f) return f;
     const inst = this.d.market.registry.get(id);
     if (!inst) return undefined;
-    f = new SymbolFeatures(inst, { schedule: this.d.fees(inst), leverage: this.d.leverage }, this.d.news);
+    const depth = this.d.depthOf?.(id);
+    const capped = depth === undefined ? {} : { walls: { levels: Math.min(DEFAULT_WALL_OPTIONS.levels, depth) }, thinningLevels: Math.min(DEFAULT_SYMBOL_FEATURE_OPTIONS.thinningLevels, depth) };
+    f = new SymbolFeatures(inst, { schedule: this.d.fees(inst), leverage: this.d.leverage }, this.d.news, capped);
     this.symbols.set(id, f);
     return f;
   }
@@ -157,7 +211,8 @@ export class FeatureService {
       const l = this.leaders.get(asset);
       const reading = l && this.readings.get(l.id);
       if (!l || l.mids.length < 2 || !reading) return undefined;
-      return { ret: l.mids.at(-1)!.mid / l.mids[0]!.mid - 1, volScore: reading.view.volatility.score };
+      const v = reading.view.volatility;
+      return { ret: l.mids.at(-1)!.mid / l.mids[0]!.mid - 1, volScore: v.score, atrBps: Math.max(v.atr1s, v.atr3s / Math.sqrt(3)) * 1e4 };
     };
     const btc = move('BTC');
     const eth = move('ETH');

@@ -45,6 +45,10 @@ describe('validation errors name the key and the reason', () => {
     ['bad route venue', 'arbitrage:\n  routes:\n    - { asset: BTC, venueA: kraken, venueB: okx }\n', 'arbitrage.routes.0.venueA', "received 'kraken'"],
     ['missing route field', 'arbitrage:\n  routes:\n    - { asset: BTC, venueA: okx }\n', 'arbitrage.routes.0.venueB', 'missing'],
     ['arm below watch', 'scalper:\n  watchThreshold: 0.8\n  armThreshold: 0.7\n', 'scalper.armThreshold', 'must be ≥ scalper.watchThreshold'],
+    ['tp2 inside tp1', 'scalper:\n  exits: { tp1R: 2, tp2R: 1 }\n', 'scalper.exits.tp2R', 'must be ≥ scalper.exits.tp1R'],
+    ['tiers out of order', 'scalper:\n  signals:\n    tiers: { high: 0.4, medium: 0.5, low: 0.3 }\n', 'scalper.signals.tiers', 'high ≥ medium ≥ low'],
+    ['unknown scalper entry key', 'scalper:\n  entry: { makerTimeout: 5 }\n', 'scalper.entry.makerTimeout', 'unknown'],
+    ['tp1 share above 1', 'scalper:\n  exits: { tp1Share: 1.5 }\n', 'scalper.exits.tp1Share', '≤ 1'],
     ['backoff max below initial', 'supervisor:\n  backoffInitialMs: 500\n  backoffMaxMs: 100\n', 'supervisor.backoffMaxMs', 'must be ≥ supervisor.backoffInitialMs'],
     ['bad log level', 'log:\n  level: loud\n', 'log.level', "received 'loud'"],
   ])('%s', (_name, text, path, reason) => {

@@ -53,10 +53,14 @@ describe('defaultConfig', () => {
     expect(c.scalper.watchThreshold).toBe(0.6);
     expect(c.scalper.armThreshold).toBe(0.75);
     expect(c.scalper.categories).toEqual({
-      prime: { maxLeverage: 10, maxSizeUsd: 2000 },
-      normal: { maxLeverage: 5, maxSizeUsd: 1000 },
-      wild: { maxLeverage: 2, maxSizeUsd: 250 },
+      prime: { maxLeverage: 10, maxSizeUsd: 2000, depth: 100 },
+      normal: { maxLeverage: 5, maxSizeUsd: 1000, depth: 50 },
+      wild: { maxLeverage: 2, maxSizeUsd: 250, depth: 20 },
     });
+    expect(c.scalper.entry).toEqual({ makerTimeoutMs: 2000, takerFallback: true, maxTakerSlipBps: 5, latencyBufferBps: 1 });
+    expect(c.scalper.exits.tp1Share).toBe(0.5);
+    expect(c.scalper.signals.maxPerDay).toEqual({ HIGH: 20, MEDIUM: 10, LOW: 5 });
+    expect(c.scalper.universe.rescanMs).toBe(4 * 3_600_000);
     expect(c.api).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(c.supervisor).toEqual({ maxRestarts: 5, withinMs: 60_000, backoffInitialMs: 100, backoffMaxMs: 10_000 });
     expect(c.persistence.flushIntervalMs).toBe(150);
@@ -85,7 +89,7 @@ describe('defaultConfig', () => {
     const c = configSchema.parse({ risk: { dailyLossLimit: 42 }, scalper: { categories: { wild: { maxLeverage: 3 } } } });
     expect(c.risk.dailyLossLimit).toBe(42);
     expect(c.risk.riskPerTrade).toBe(0.005);
-    expect(c.scalper.categories.wild).toEqual({ maxLeverage: 3, maxSizeUsd: 250 });
+    expect(c.scalper.categories.wild).toEqual({ maxLeverage: 3, maxSizeUsd: 250, depth: 20 });
     expect(c.scalper.categories.prime.maxLeverage).toBe(10);
   });
 

@@ -41,7 +41,7 @@ async function boot(name: string, scenario: ScenarioName, symbols: string[], sca
       ...base,
       mode: 'signal',
       venues: { 'bybit-linear': { enabled: true, symbols, wsUrl: e.wsUrl, restUrl: e.restUrl } },
-      scalper: { ...base.scalper, ...scalper },
+      scalper: { ...base.scalper, universe: { ...base.scalper.universe, warmupMs: 1_000, minVolume24hQuote: 0, minOpenInterestQuote: 0, maxSpreadBps: 1_000 }, ...scalper },
       market: { ...base.market, downAfterMs: 600_000 },
     },
     overrides: { port: 0 },

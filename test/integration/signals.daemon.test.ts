@@ -37,7 +37,7 @@ describe('SIGNAL mode', () => {
         ...base,
         mode: 'signal',
         venues: { 'bybit-linear': { enabled: true, symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'WIFUSDT'], wsUrl: e.wsUrl, restUrl: e.restUrl } },
-        scalper: { ...base.scalper, watchThreshold: 0.25, armThreshold: 0.3 },
+        scalper: { ...base.scalper, watchThreshold: 0.25, armThreshold: 0.3, universe: { ...base.scalper.universe, warmupMs: 1_000, minVolume24hQuote: 0, minOpenInterestQuote: 0 } },
       },
       overrides: { port: 0 },
       dataDir: join(tmp.dir, 'd'),

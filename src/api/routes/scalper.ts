@@ -1,6 +1,6 @@
 /**
  * What the scalper reads, as the operator sees it: GET /api/hotlist (every followed symbol with
- * its regime, pump phase, spoofing, news and both scores, best first), GET /api/signals and
+ * its universe category, regime, pump phase, spoofing, news and both scores, best first), GET /api/signals and
  * /api/signals/report (SIGNAL mode's signals and their outcomes), and the news flags the
  * operator sets until a feed exists: GET /api/news, POST /api/news, POST /api/news/:id/clear.
  * Mutations need the token; a bad flag is a 400 saying why.
@@ -10,6 +10,7 @@ import type { AppDeps } from '../app.ts';
 import { requireToken } from '../auth.ts';
 import { ApiErrors, sendError } from '../errors.ts';
 import { NEWS_IMPACTS } from '../../features/news.ts';
+import { stateString } from '../../runtime/chart.ts';
 import type { NewsImpact } from '../../features/types.ts';
 
 const newsBody = {
@@ -37,7 +38,18 @@ export function scalperRoutes(deps: AppDeps, s: NonNullable<AppDeps['scalper']>)
 
     app.get('/api/signals/report', async () => s.signals?.report() ?? null);
 
-    app.get('/api/hotlist', async () => features.hotlist((id) => deps.runtime.list().find((a) => a.id === `symbol:${id}`)?.state ?? null));
+    app.get('/api/scalper', async () => s.signals?.scalps() ?? { active: [], closed: [] });
+
+    // One snapshot per row (not a scan of every actor per row); the category is the universe's.
+    app.get('/api/hotlist', async () =>
+      features.hotlist(
+        (id) => {
+          const snap = deps.runtime.snapshot(`symbol:${id}`);
+          return snap ? stateString(snap.value) : null;
+        },
+        (id) => s.universe?.category(id) ?? null,
+      ),
+    );
 
     app.get('/api/news', async () => news.active(deps.clock.now()));
 

@@ -16,6 +16,9 @@
  * when both volatility scores are extreme, or when one shocks while the other is elevated and the
  * two move together (rolling correlation ≥ highCorrelation: the move is market-wide);
  * GLOBAL_RISK_OFF when either shocks or either volatility score is elevated; else GLOBAL_NORMAL.
+ * A volatility score counts as elevated or extreme only with an absolute 1-s ATR behind it (when
+ * the caller gives one): a score is a rank against the leader's own recent past, high in a calm
+ * market's livelier minute too.
  * Escalation is immediate; de-escalation goes one level at a time and only after the verdict has
  * stayed below the current level for `holdMs`, so the regime does not flap on a noisy boundary.
  */
@@ -76,6 +79,12 @@ export type GlobalRegimeName = 'GLOBAL_NORMAL' | 'GLOBAL_RISK_OFF' | 'GLOBAL_PAN
 export interface LeaderMove {
   readonly ret: number;
   readonly volScore: number;
+  /**
+   * The leader's micro ATR per second in bps. The volatility score ranks the leader against its own
+   * recent past, so a calm market's livelier minute scores high too; with this given, elevated and
+   * extreme also need an absolute move (`elevatedAtrBps`, `extremeAtrBps`).
+   */
+  readonly atrBps?: number;
 }
 
 export interface GlobalInput {
@@ -101,6 +110,9 @@ export interface GlobalRegimeOptions {
   /** Volatility score at or above which a leader is elevated / extreme. */
   readonly elevatedVol: number;
   readonly extremeVol: number;
+  /** The absolute 1-s ATR (bps) a leader must also reach to count as elevated / extreme. */
+  readonly elevatedAtrBps: number;
+  readonly extremeAtrBps: number;
   /** Paired returns kept for the correlation, and the fewest that make it count. */
   readonly window: number;
   readonly minSamples: number;
@@ -113,6 +125,8 @@ export const DEFAULT_GLOBAL_REGIME_OPTIONS: GlobalRegimeOptions = {
   shockPct: 0.015,
   elevatedVol: 0.8,
   extremeVol: 0.95,
+  elevatedAtrBps: 2,
+  extremeAtrBps: 5,
   window: 30,
   minSamples: 10,
   highCorrelation: 0.8,
@@ -151,8 +165,8 @@ export class GlobalRegime {
     const corr = this.correlation();
     const reasons: string[] = [];
     const shock = (m: LeaderMove | undefined) => m !== undefined && Math.abs(m.ret) >= o.shockPct;
-    const elevated = (m: LeaderMove | undefined) => m !== undefined && m.volScore >= o.elevatedVol;
-    const extreme = (m: LeaderMove | undefined) => m !== undefined && m.volScore >= o.extremeVol;
+    const elevated = (m: LeaderMove | undefined) => m !== undefined && m.volScore >= o.elevatedVol && (m.atrBps ?? Infinity) >= o.elevatedAtrBps;
+    const extreme = (m: LeaderMove | undefined) => m !== undefined && m.volScore >= o.extremeVol && (m.atrBps ?? Infinity) >= o.extremeAtrBps;
     const pct = (m: LeaderMove) => `${(m.ret * 100).toFixed(2)}%`;
 
     let verdict = 0;

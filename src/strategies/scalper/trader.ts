@@ -305,7 +305,7 @@ export class ScalpTrader {
     t.openedAt = now;
     t.exit = openExit(t.side, now, p, entry);
     const qty = inst.qty.toNumber(filledLots(t).entry);
-    this.d.eventLog.append({ type: 'scalp.opened', actor: `symbol:${t.instrument}`, data: { id: t.id, side: t.side, qty, entry, plan: p } });
+    this.d.eventLog.append({ type: 'scalp.opened', actor: `symbol:${t.instrument}`, data: { id: t.id, side: t.side, qty, entry, plan: p, minMoveBps: t.minMoveBps, feesBps: t.feesBps, stopFrac: t.stopFrac } });
     this.d.chart(t.instrument, { type: 'entry.filled', at: now, side: t.side, qty, price: entry });
     void this.save();
   }

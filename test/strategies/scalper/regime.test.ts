@@ -95,6 +95,10 @@ describe('GlobalRegime verdicts (shockPct 1.5 %, elevated 0.8, extreme 0.95)', (
     { name: 'one extreme, one calm ⇒ RISK_OFF', btc: mv(0, 0.99), eth: calm, regime: 'GLOBAL_RISK_OFF' },
     { name: 'ETH vol elevated (0.8) ⇒ RISK_OFF', btc: calm, eth: mv(0, 0.8), regime: 'GLOBAL_RISK_OFF' },
     { name: 'vol 0.79 ⇒ NORMAL', btc: mv(0, 0.79), eth: mv(0, 0.79), regime: 'GLOBAL_NORMAL' },
+    // The scores rank each leader against its own past: in a calm market (1-s ATR under a bp) a high rank is no panic.
+    { name: 'both scores extreme on a calm tape (ATR 0.6 bps) ⇒ NORMAL', btc: { ret: 0, volScore: 0.97, atrBps: 0.6 }, eth: { ret: 0, volScore: 0.96, atrBps: 0.8 }, regime: 'GLOBAL_NORMAL' },
+    { name: 'both extreme, ATR 5 and 6 bps ⇒ PANIC', btc: { ret: 0, volScore: 0.97, atrBps: 5 }, eth: { ret: 0, volScore: 0.96, atrBps: 6 }, regime: 'GLOBAL_PANIC' },
+    { name: 'both extreme, ATR 3 bps (elevated, not extreme) ⇒ RISK_OFF', btc: { ret: 0, volScore: 0.97, atrBps: 3 }, eth: { ret: 0, volScore: 0.96, atrBps: 3 }, regime: 'GLOBAL_RISK_OFF' },
   ];
   for (const t of table) {
     it(t.name, () => {

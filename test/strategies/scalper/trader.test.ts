@@ -10,7 +10,7 @@ import { silentLogger } from '../../../src/core/logger.ts';
 import { defaultConfig } from '../../../src/config/load.ts';
 import { makeInstrument } from '../../../src/model/instrument.ts';
 import type { OrderIntent, OrderOutcome } from '../../../src/execution/orderManager.ts';
-import type { OrderContext } from '../../../machines/order.machine.ts';
+import type { OrderContext, OrderStatus } from '../../../machines/order.machine.ts';
 import type { SymbolEvent } from '../../../machines/symbol.machine.ts';
 import type { Store } from '../../../src/runtime/store.ts';
 import type { EventLog } from '../../../src/runtime/eventLog.ts';
@@ -54,8 +54,8 @@ class FakeOrders {
   context(cid: string): OrderContext | undefined {
     return this.orders.get(cid) as unknown as OrderContext | undefined;
   }
-  status(cid: string): OrderContext['clientOrderId'] | undefined {
-    return this.orders.get(cid)?.status as never;
+  status(cid: string): OrderStatus | undefined {
+    return this.orders.get(cid)?.status as OrderStatus | undefined;
   }
   /** Fills `lots` at `price` (quote) and sets the status. */
   fill(cid: string, lots: number, price: number, status: string, fee = '0.01'): void {

@@ -15,7 +15,7 @@
  *   MAX_EXIT_ATTEMPTS, then the portfolio is escalated to risk_off.
  * - Every trade is written to the store (`scalper.trades`) before any of its orders leaves, so a
  *   restart re-attaches every order; a position closed by someone else (the kill switch) is
- *   noticed on the ledger and closed at the mark.
+ *   noticed on the ledger (held, then flat) and closed at the mark.
  * - A closed trade is one trade_audit.csv row (strategy `scalper`) and a `scalp.closed` record.
  */
 import type { Subscription } from 'rxjs';
@@ -89,6 +89,8 @@ export interface ExitContext {
 export class ScalpTrader {
   private readonly trades = new Map<string, ScalpTrade>();
   private readonly byCid = new Map<string, string>();
+  /** Scalps whose position this process has seen in the ledger. */
+  private readonly seenHeld = new Set<string>();
   private readonly recent: ScalpTrade[] = [];
   private readonly timers: Timers;
   private sub: Subscription | undefined;
@@ -182,9 +184,15 @@ export class ScalpTrader {
     const touch = this.d.touch(instrument);
     if (!touch) return;
     const lots = filledLots(t);
-    // Closed outside the scalper (the kill switch, a flatten): the ledger no longer holds it.
+    // Closed outside the scalper (the kill switch, a flatten): the ledger held it and no longer
+    // does. Only a change seen in this process counts: after a restart the ledger (written behind)
+    // may not hold a fill the scalp saw, and closing the scalp on that would leave the position
+    // open at the venue.
     const held = this.d.positionQty(instrument);
-    if (held === 0 || (held > 0) !== (t.side === 'long')) {
+    const holds = held !== 0 && (held > 0) === (t.side === 'long');
+    if (holds) this.seenHeld.add(t.id);
+    else if (this.seenHeld.has(t.id)) {
+      this.seenHeld.delete(t.id);
       this.finish(t, inst, 'closed outside the scalper (kill switch or flatten)', (touch.bid + touch.ask) / 2);
       return;
     }
@@ -353,6 +361,7 @@ export class ScalpTrader {
       this.d.logger.error({ trade: t.id, err: errorMessage(e) }, 'trade audit row could not be written');
     }
     this.trades.delete(t.instrument);
+    this.seenHeld.delete(t.id);
     for (const o of t.orders) this.byCid.delete(o.cid);
     this.recent.push(t);
     if (this.recent.length > CLOSED_KEPT) this.recent.shift();

@@ -237,9 +237,24 @@ describe('ScalpTrader exits', () => {
     expect(r.trader.trade(BTC.id)?.phase).toBe('open');
   });
 
+  it('after a restart, a ledger that does not show the position yet is not taken for a flatten', async () => {
+    const r = rig();
+    await openLong(r);
+    // The ledger (written behind) lost the fill: the scalp still manages and closes its position.
+    r.setPosition(0);
+    r.setTouch(99.4, 99.5);
+    r.trader.onReading(BTC.id, { pumpPhase: 'NONE', globalPanic: false });
+    await flush();
+    expect(r.trader.trade(BTC.id)?.phase).toBe('open');
+    expect(r.orders.last()).toMatchObject({ leg: 'exit', qty: '0.010', reduceOnly: true });
+    expect(r.rows).toEqual([]);
+  });
+
   it('a position flattened by the kill switch is closed at the mark, not left open', async () => {
     const r = rig();
     await openLong(r);
+    // Held, then flat: someone else closed it.
+    r.trader.onReading(BTC.id, { pumpPhase: 'NONE', globalPanic: false });
     r.setPosition(0);
     r.setTouch(100.2, 100.3);
     r.trader.onReading(BTC.id, { pumpPhase: 'NONE', globalPanic: false });

@@ -13,6 +13,10 @@ export interface RunningDaemon {
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   token: () => string;
+  /** POSTs JSON with the daemon's token. */
+  post: (path: string, body: unknown) => Promise<Response>;
+  /** GETs a path and parses the JSON answer. */
+  get: (path: string) => Promise<unknown>;
 }
 
 /** Spawns `fleet start` on a free port (port 0) and resolves once it prints its URL. */
@@ -32,7 +36,13 @@ export function startDaemonProcess(dataDir: string, extra: string[] = [], env: N
       if (!m) return;
       clearTimeout(timer);
       proc.stdout!.off('data', onData);
-      resolveStart({ proc, url: m[1]!, output: () => out, exited, token: () => readFileSync(join(dataDir, 'api-token'), 'utf8').trim() });
+      const url = m[1]!;
+      const token = (): string => readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
+      resolveStart({
+        proc, url, output: () => out, exited, token,
+        post: (path, body) => fetch(url + path, { method: 'POST', headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+        get: async (path) => (await fetch(url + path)).json(),
+      });
     };
     proc.stdout!.on('data', onData);
     void exited.then(({ code }) => {

@@ -42,9 +42,7 @@ describe('kill -9 mid-submit', () => {
     const start = async (): Promise<{ d: RunningDaemon; post: (p: string, b: unknown) => Promise<Response>; get: (p: string) => Promise<any> }> => {
       const d = await startDaemonProcess(dataDir, ['--config', config, '--debug-faults'], env);
       running.push(d);
-      const post = (p: string, b: unknown) => fetch(d.url + p, { method: 'POST', headers: { authorization: `Bearer ${d.token()}`, 'content-type': 'application/json' }, body: JSON.stringify(b) });
-      const get = async (p: string) => (await fetch(d.url + p)).json();
-      return { d, post, get };
+      return { d, post: d.post, get: d.get };
     };
 
     const first = await start();

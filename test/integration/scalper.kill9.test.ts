@@ -57,9 +57,7 @@ describe('kill -9 with a scalp open', () => {
     const start = async () => {
       const d = await startDaemonProcess(dataDir, ['--config', config], env);
       running.push(d);
-      const post = (p: string, b: unknown) => fetch(d.url + p, { method: 'POST', headers: { authorization: `Bearer ${d.token()}`, 'content-type': 'application/json' }, body: JSON.stringify(b) });
-      const get = async (p: string) => (await fetch(d.url + p)).json();
-      return { d, post, get };
+      return { d, post: d.post, get: d.get };
     };
 
     const first = await start();

@@ -38,21 +38,27 @@ export interface ScalpOrder {
   firstFillAt: number | null;
 }
 
-export interface ScalpTrade {
-  readonly id: string;
+/** What the service decided to open. */
+export interface EntryRequest {
   readonly instrument: string;
   readonly side: TradeSide;
   readonly category: string;
   readonly tier: SignalTier;
   readonly quality: number;
   readonly conditions: readonly string[];
-  readonly decidedAt: number;
   /** The mid the decision saw (slippage is measured against it). */
   readonly decisionMid: number;
   /** The stop's distance from the entry as a fraction (re-applied to the actual fill price). */
   readonly stopFrac: number;
   readonly minMoveBps: number;
   readonly feesBps: number;
+  /** In the instrument's size unit (not yet on the grid). */
+  readonly qty: number;
+}
+
+export interface ScalpTrade extends Omit<EntryRequest, 'qty'> {
+  readonly id: string;
+  readonly decidedAt: number;
   /** The entry size on the instrument's grid, in its size unit. */
   readonly qty: string;
   phase: ScalpPhase;

@@ -36,7 +36,9 @@ import type { PumpPhase } from '../../features/types.ts';
 import { manage, openExit, type CloseReason } from './manage.ts';
 import { isRefusal, planExits, type TradeSide } from './tpsl.ts';
 import { exitOptions } from './settings.ts';
-import { entryPrice, filledLots, scalpAuditRow, working, type ScalpOrder, type ScalpTrade } from './scalpTrade.ts';
+import { entryPrice, filledLots, scalpAuditRow, working, type EntryRequest, type ScalpOrder, type ScalpTrade } from './scalpTrade.ts';
+
+export type { EntryRequest } from './scalpTrade.ts';
 import type { SignalTier } from './signals.ts';
 
 export const SCALPER = 'scalper';
@@ -62,22 +64,6 @@ export interface TraderDeps {
   /** A trade closed (profiles, limits). */
   closed(t: ScalpTrade, row: TradeAuditRow | undefined): void;
   escalate(reason: string): void;
-}
-
-/** What the service decided to open. */
-export interface EntryRequest {
-  readonly instrument: string;
-  readonly side: TradeSide;
-  readonly category: string;
-  readonly tier: SignalTier;
-  readonly quality: number;
-  readonly conditions: readonly string[];
-  readonly decisionMid: number;
-  readonly stopFrac: number;
-  readonly minMoveBps: number;
-  readonly feesBps: number;
-  /** In the instrument's size unit (not yet on the grid). */
-  readonly qty: number;
 }
 
 /** Market context of one reading for the exits. */

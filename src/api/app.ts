@@ -27,6 +27,7 @@ import type { MarketService } from '../market/service.ts';
 import type { VenueId } from '../config/schema.ts';
 import type { SimFault } from '../sim/protocolServer.ts';
 import { attachStream } from './stream.ts';
+import { webRoutes } from './routes/web.ts';
 
 export interface ConnectorHealth {
   readonly venue: string;
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.execution) await app.register(tradingRoutes(deps, deps.execution));
   if (deps.scalper) await app.register(scalperRoutes(deps, deps.scalper));
   if (deps.debugFaults) await app.register(debugRoutes(deps));
+  await app.register(webRoutes());
   app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   attachStream(app, deps);
   return app;

@@ -97,7 +97,7 @@ export class ExecutionService {
   readonly orders: OrderManager;
   ledger = new Ledger();
   risk: RiskEngine;
-  private readonly limits: RiskLimits;
+  readonly limits: RiskLimits;
   readonly modeControl: ModeControl;
   reconciler: Reconciler | undefined;
   private readonly adapters = new Map<VenueId, PrivateAdapter>();

@@ -10,7 +10,7 @@ import type { AppDeps } from '../app.ts';
 import { requireToken } from '../auth.ts';
 import { ApiErrors, sendError } from '../errors.ts';
 import { NEWS_IMPACTS } from '../../features/news.ts';
-import { stateString } from '../../runtime/chart.ts';
+import { hotlistView } from '../views.ts';
 import type { NewsImpact } from '../../features/types.ts';
 
 const newsBody = {
@@ -41,15 +41,7 @@ export function scalperRoutes(deps: AppDeps, s: NonNullable<AppDeps['scalper']>)
     app.get('/api/scalper', async () => s.signals?.scalps() ?? { active: [], closed: [] });
 
     // One snapshot per row (not a scan of every actor per row); the category is the universe's.
-    app.get('/api/hotlist', async () =>
-      features.hotlist(
-        (id) => {
-          const snap = deps.runtime.snapshot(`symbol:${id}`);
-          return snap ? stateString(snap.value) : null;
-        },
-        (id) => s.universe?.category(id) ?? null,
-      ),
-    );
+    app.get('/api/hotlist', async () => hotlistView(deps));
 
     app.get('/api/news', async () => news.active(deps.clock.now()));
 

@@ -11,6 +11,7 @@ import type { ExecutionService } from '../../execution/service.ts';
 import type { AppDeps } from '../app.ts';
 import { requireToken } from '../auth.ts';
 import { ApiErrors, sendError } from '../errors.ts';
+import { summaryView } from '../views.ts';
 
 const venueBody = {
   type: 'object',
@@ -22,20 +23,7 @@ const venueBody = {
 /** Returns the plugin with the trading routes (registered only when execution runs). */
 export function tradingRoutes(deps: AppDeps, ex: ExecutionService): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    app.get('/api/summary', async () => {
-      const portfolio = deps.runtime.snapshot('portfolio');
-      const n = ex.numbers();
-      return {
-        mode: ex.mode,
-        armed: ex.modeControl.armed,
-        globalRegime: deps.scalper?.features.globalRegime()?.regime ?? null,
-        portfolio: { state: portfolio ? String(portfolio.value) : 'down', ...n },
-        positions: ex.positions().length,
-        openOrders: ex.orders.open().length,
-        eventsPerSec: deps.metrics.eventsPerSec(),
-        ...(deps.arbitrage ? { arbitrage: deps.arbitrage.summary() } : {}),
-      };
-    });
+    app.get('/api/summary', async () => summaryView(deps));
 
     app.get('/api/trades/active', async () => ({ positions: ex.positions(), sagas: deps.arbitrage?.sagas() ?? [] }));
 

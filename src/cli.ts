@@ -6,6 +6,7 @@ import { AUDIT_USAGE, runAudit } from './commands/audit.ts';
 import { RECORD_USAGE } from './commands/record.ts';
 import { REPLAY_USAGE } from './commands/replay.ts';
 import { SIM_USAGE } from './commands/sim.ts';
+import { BENCH_USAGE } from './commands/benchUsage.ts';
 
 const USAGE = `usage:
   ${START_USAGE}
@@ -13,7 +14,7 @@ const USAGE = `usage:
   ${RECORD_USAGE}
   ${REPLAY_USAGE}
   ${SIM_USAGE}
-  fleet bench [--only start,crash,append,audit,market,memory,sim,matching]
+  ${BENCH_USAGE}
 `;
 
 const BAD_INPUT: readonly string[] = [ErrorCodes.BAD_ARGUMENTS, ErrorCodes.CONFIG_INVALID, ErrorCodes.CONFIG_UNREADABLE];

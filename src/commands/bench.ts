@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ErrorCodes, FleetError } from '../core/errors.ts';
 import { parseFlags } from './args.ts';
+import { BENCH_USAGE, type BenchName } from './benchUsage.ts';
 import { fmt, progress, type Row } from '../bench/util.ts';
 import { benchStartActors } from '../bench/startActors.ts';
 import { benchRestoreCrashed } from '../bench/restoreCrashed.ts';
@@ -22,9 +23,9 @@ import { benchArbitrageLatency } from '../bench/arbitrageLatency.ts';
 import { benchFeatures } from '../bench/features.ts';
 import { benchScalperTicks } from '../bench/scalperTicks.ts';
 
-export const BENCH_USAGE = 'fleet bench [--only start,crash,append,audit,market,memory,sim,matching,execution,arbitrage,features,scalper]';
+export { BENCH_USAGE } from './benchUsage.ts';
 
-const MEASUREMENTS: readonly { name: string; run: () => Promise<Row[]> }[] = [
+const MEASUREMENTS: readonly { name: BenchName; run: () => Promise<Row[]> }[] = [
   { name: 'start', run: benchStartActors },
   { name: 'crash', run: benchRestoreCrashed },
   { name: 'append', run: benchEventLogAppend },
@@ -43,7 +44,7 @@ const MEASUREMENTS: readonly { name: string; run: () => Promise<Row[]> }[] = [
 export async function runBench(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags('bench', args, { only: { type: 'string' } });
   if (positionals.length > 0) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `fleet bench takes no arguments, got '${positionals.join(' ')}'\n${BENCH_USAGE}`);
-  const names = MEASUREMENTS.map((m) => m.name);
+  const names: readonly string[] = MEASUREMENTS.map((m) => m.name);
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? names;
   const unknown = only.filter((n) => !names.includes(n));
   if (unknown.length > 0) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--only takes ${names.join(', ')}; unknown: ${unknown.join(', ')}`);

@@ -64,7 +64,10 @@ export function loadConfigFile(path: string): FleetConfig {
   return validate(data, path);
 }
 
-/** Returns a copy of the config with each venue's key, secret and passphrase taken from env where set. */
+/**
+ * Returns a copy of the config with each venue's key, secret and passphrase, and the Telegram bot
+ * token, taken from env where set; throws a ConfigError when an enabled Telegram has no token.
+ */
 export function applySecretEnv(config: FleetConfig, env: NodeJS.ProcessEnv): FleetConfig {
   const out = structuredClone(config);
   for (const id of VENUE_IDS) {
@@ -80,6 +83,15 @@ export function applySecretEnv(config: FleetConfig, env: NodeJS.ProcessEnv): Fle
     if (secret) venue.secret = secret;
     if (passphrase) venue.passphrase = passphrase;
   }
+  // A config built by hand (tests, tools) may predate the notify section.
+  const telegram = out.notify?.telegram;
+  if (!telegram) return out;
+  const telegramToken = env.FLEET_TELEGRAM_TOKEN;
+  if (telegramToken) telegram.token = telegramToken;
+  // Only now, with env applied, can a missing bot token be told apart from one kept out of the file.
+  if (telegram.enabled && !telegram.token) {
+    throw new ConfigError('file+env', [{ path: 'notify.telegram.token', message: 'required when notify.telegram.enabled is true (set it or FLEET_TELEGRAM_TOKEN)' }]);
+  }
   return out;
 }
 
@@ -90,7 +102,7 @@ export function diffConfig(prev: FleetConfig, next: FleetConfig): string[] {
   return out.sort();
 }
 
-export const RESTART_REQUIRED = ['api.host', 'api.port', 'mode', 'arbitrage.enabled', 'arbitrage.routes', 'arbitrage.cooldownMs', 'scalper.universe', 'scalper.categories.prime.depth', 'scalper.categories.normal.depth', 'scalper.categories.wild.depth'];
+export const RESTART_REQUIRED = ['api.host', 'api.port', 'mode', 'arbitrage.enabled', 'arbitrage.routes', 'arbitrage.cooldownMs', 'scalper.universe', 'scalper.categories.prime.depth', 'scalper.categories.normal.depth', 'scalper.categories.wild.depth', 'notify'];
 
 /** Returns the changed keys that take effect only after a restart. */
 export function restartRequired(changed: string[]): string[] {

@@ -358,6 +358,53 @@ const logSchema = z
   .strict()
   .prefault({});
 
+// Notifications: secrets (the bot token) may come from env (FLEET_TELEGRAM_TOKEN), so the token's
+// presence is checked once env is applied (applySecretEnv); what the file alone must hold is checked here.
+const notifySchema = z
+  .object({
+    telegram: z
+      .object({
+        enabled: z.boolean().default(false),
+        baseUrl: httpUrl.default('https://api.telegram.org'),
+        token: z.string().min(1).optional(),
+        chatId: z.union([z.string().min(1), z.int()]).optional(),
+      })
+      .strict()
+      .refine((t) => !t.enabled || t.chatId !== undefined, { path: ['chatId'], message: 'required when notify.telegram.enabled is true' })
+      .prefault({}),
+    webhook: z
+      .object({
+        enabled: z.boolean().default(false),
+        url: httpUrl.optional(),
+        headers: z.record(z.string().min(1), z.string()).optional(),
+      })
+      .strict()
+      .refine((w) => !w.enabled || w.url !== undefined, { path: ['url'], message: 'required when notify.webhook.enabled is true' })
+      .prefault({}),
+    retry: z
+      .object({
+        /** Tries per message and channel, the first included. */
+        attempts: z.int().min(1).max(20).default(5),
+        initialMs: z.int().min(10).default(1000),
+        maxMs: z.int().min(10).default(60_000),
+      })
+      .strict()
+      .refine((r) => r.maxMs >= r.initialMs, { path: ['maxMs'], message: 'must be ≥ notify.retry.initialMs' })
+      .prefault({}),
+    /** One HTTP call's timeout. */
+    timeoutMs: z.int().min(100).max(120_000).default(10_000),
+    /** Messages waiting per channel; past it the oldest is dropped (and counted). */
+    queueSize: z.int().min(1).max(10_000).default(100),
+    /** The same text again within this window is sent once. */
+    coalesceMs: z.int().min(0).default(60_000),
+    /** UTC hour (0–23) of the daily summary; null: no daily summary. */
+    dailySummaryUtcHour: z.int().min(0).max(23).nullable().default(0),
+  })
+  .strict()
+  .prefault({});
+
+export type NotifyConfig = z.output<typeof notifySchema>;
+
 export const configSchema = z
   .object({
     mode: z.enum(MODES).default('sim'),
@@ -373,6 +420,7 @@ export const configSchema = z
     market: marketSchema,
     sim: simSchema,
     log: logSchema,
+    notify: notifySchema,
   })
   .strict();
 

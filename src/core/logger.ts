@@ -25,6 +25,8 @@ export const REDACT_PATHS = [
   'venues.*.secret',
   'venues.*.key',
   'venues.*.passphrase',
+  'notify.telegram.token',
+  'config.notify.telegram.token',
 ];
 
 /** Returns the daemon's logger writing JSON lines to `destination` (stdout by default). */

@@ -35,6 +35,7 @@ import { NewsBoard } from './features/news.ts';
 import { missingLiveKeys } from './execution/modeControl.ts';
 import { simVenueFees } from './sim/venues/registry.ts';
 import type { Store } from './runtime/store.ts';
+import { startDaemonNotifier } from './notify/daemon.ts';
 
 export interface DaemonOptions {
   /** The file's config (with env secrets applied); CLI overrides come separately. */
@@ -213,6 +214,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       })
     : undefined;
   await execution?.start();
+  // Notifications (kill switch, risk-off, orphaned legs, integrity, daily summary) follow the
+  // committed event log and send in the background: they never hold up trading.
+  const notifier = startDaemonNotifier({
+    config: config.notify,
+    clock,
+    logger,
+    eventLog,
+    runtime,
+    dataDir,
+    numbers: () => execution?.numbers(),
+    mode: () => execution?.mode ?? config.mode,
+    dailyLossLimit: () => config.risk.dailyLossLimit,
+  });
   // Arbitrage trades where orders can be placed; its routes are checked now (a bad one exits 2).
   const arbitrage = market && execution && routeSpecs(config).length > 0
     ? new ArbitrageService({ config, clock, logger: logger.child({ component: 'arbitrage' }), runtime, eventLog, store, dataDir, market, execution })
@@ -313,6 +327,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     debugFaults: opts.debugFaults ?? false,
     streamBacklog: config.inspect.streamBuffer,
     startedAt,
+    dataDir,
     mode: () => execution?.mode ?? config.mode,
     connectors: () => market?.health() ?? [],
     stopping: () => stopping,
@@ -380,6 +395,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await featureStore?.stop();
       await arbitrage?.stop();
       await execution?.stop();
+      await notifier.stop();
       market?.stop();
       await sim?.close();
       await app.close();

@@ -28,6 +28,7 @@ import type { VenueId } from '../config/schema.ts';
 import type { SimFault } from '../sim/protocolServer.ts';
 import { attachStream } from './stream.ts';
 import { webRoutes } from './routes/web.ts';
+import { performanceRoutes } from './routes/performance.ts';
 
 export interface ConnectorHealth {
   readonly venue: string;
@@ -52,6 +53,8 @@ export interface AppDeps {
   readonly simFault?: (venue: VenueId, kind: SimFault, count: number) => boolean;
   /** Market data (absent when no venue runs). */
   readonly market?: MarketService;
+  /** The data dir (GET /api/performance reads its trade_audit.csv). */
+  readonly dataDir?: string;
   /** Set while the daemon shuts down: health answers `down`. */
   readonly stopping?: () => boolean;
   /** Orders, portfolio and mode (absent when nothing trades). */
@@ -91,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(readRoutes(deps));
   await app.register(controlRoutes(deps));
   await app.register(marketRoutes(deps));
+  await app.register(performanceRoutes(deps));
   if (deps.execution) await app.register(tradingRoutes(deps, deps.execution));
   if (deps.scalper) await app.register(scalperRoutes(deps, deps.scalper));
   if (deps.debugFaults) await app.register(debugRoutes(deps));

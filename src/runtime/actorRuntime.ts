@@ -83,7 +83,8 @@ export const SUPERVISOR_ID = 'supervisor';
 
 export class ActorRuntime {
   readonly transitions$ = new Subject<TransitionInfo>();
-  readonly changed$ = new Subject<{ id: string; state: string; status: ActorStatus; restarts: number }>();
+  /** Every change of an actor's state or status; `retired` once when it is retired (it is gone afterwards). */
+  readonly changed$ = new Subject<{ id: string; kind: string; state: string; status: ActorStatus | 'retired'; restarts: number; updatedAt: number }>();
   private readonly entries = new Map<string, Entry>();
   private readonly dirty = new Set<Entry>();
   /** The latest durable write; the queue commits in order, so it settles after all earlier ones. */
@@ -173,6 +174,7 @@ export class ActorRuntime {
       this.deps.logger.error({ actor: id, err: errorMessage(err) }, 'could not delete a retired actor');
     });
     this.deps.eventLog.append({ type: 'actor.retired', actor: id, data: { state: e.state } });
+    this.changed$.next({ id, kind: e.spec.kind, state: e.state, status: 'retired', restarts: e.restarts, updatedAt: this.deps.clock.now() });
     await this.lastDurable;
   }
 
@@ -292,7 +294,7 @@ export class ActorRuntime {
   }
 
   private announce(e: Entry): void {
-    this.changed$.next({ id: e.id, state: e.state, status: e.status, restarts: e.restarts });
+    this.changed$.next({ id: e.id, kind: e.spec.kind, state: e.state, status: e.status, restarts: e.restarts, updatedAt: e.updatedAt });
   }
 
   private trackTimers(entry: Entry, now: number): void {

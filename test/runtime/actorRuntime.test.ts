@@ -103,6 +103,22 @@ describe('ActorRuntime', () => {
     expect(d.recentTransitions.at(-1)).toMatchObject({ from: 'paused', to: 'normal' });
   });
 
+  it('announces each change with the kind and time, and a retired actor once as retired', async () => {
+    const seen: { id: string; kind: string; state: string; status: string; updatedAt: number }[] = [];
+    const sub = rt.changed$.subscribe((c) => seen.push(c));
+    await rt.spawnAll([{ id: 'c1', spec: cooldown }]);
+    clock.advance(10);
+    rt.send('c1', { type: 'fire' });
+    await rt.retire('c1');
+    sub.unsubscribe();
+    expect(seen.filter((c) => c.id === 'c1').map(({ kind, state, status }) => ({ kind, state, status }))).toEqual([
+      { kind: 'cooldown', state: 'cooling', status: 'running' },
+      { kind: 'cooldown', state: 'cooling', status: 'retired' },
+    ]);
+    expect(seen.at(-1)!.updatedAt).toBe(clock.now());
+    expect(rt.has('c1')).toBe(false);
+  });
+
   it('persists durable actors at once and ordinary ones only at the write-behind flush', async () => {
     await rt.spawnAll([
       { id: 'portfolio', spec: portfolio },

@@ -83,10 +83,10 @@ describe.runIf(HAVE_BROWSER)('the dashboard', () => {
       // Every followed symbol gets a row with its chart's state once the universe has warmed up.
       await page.waitForFunction(
         (n) => {
-          const rows = [...document.querySelectorAll('[data-hot-scroller] tbody tr:not(.dash-spacer)')];
+          const rows = [...document.querySelectorAll('[data-hot-scroller] tbody tr:not(.dash-spacer)')].filter((r) => r.firstElementChild?.textContent?.startsWith('bybit-linear:'));
           return rows.length >= n && rows.every((r) => /^[A-Z_]+$/.test(r.lastElementChild?.textContent ?? ''));
         },
-        SYMBOLS.length + 3,
+        SYMBOLS.length,
         { timeout: 45_000 },
       );
       const instruments = await page.$$eval('[data-hot-scroller] tbody tr:not(.dash-spacer) td:first-child', (tds) => tds.map((t) => t.textContent));

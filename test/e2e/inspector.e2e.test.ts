@@ -88,7 +88,8 @@ describe.runIf(HAVE_BROWSER)('the state inspector', () => {
 
     await page.selectOption('[data-f=kind]', 'symbol');
     await expect.poll(async () => (await visibleRows(page)).map((r) => r.kind)).toEqual(SYMBOLS.map(() => 'symbol'));
-    expect(await page.textContent('.insp-count')).toBe(`${SYMBOLS.length} of ${all.length} actors`);
+    // Other actors (orders, a saga) may come and go meanwhile: the symbols are what the filter shows.
+    expect(await page.textContent('.insp-count')).toMatch(new RegExp(`^${SYMBOLS.length} of \\d+ actors$`));
 
     await page.selectOption('[data-f=kind]', 'portfolio');
     const [portfolio] = await visibleRows(page);

@@ -29,6 +29,7 @@ import type { SimFault } from '../sim/protocolServer.ts';
 import { attachStream } from './stream.ts';
 import { webRoutes } from './routes/web.ts';
 import { performanceRoutes } from './routes/performance.ts';
+import { reportRoutes } from './routes/reports.ts';
 
 export interface ConnectorHealth {
   readonly venue: string;
@@ -53,6 +54,8 @@ export interface AppDeps {
   readonly simFault?: (venue: VenueId, kind: SimFault, count: number) => boolean;
   /** Market data (absent when no venue runs). */
   readonly market?: MarketService;
+  /** The retention job: GET /api/retention shows its last pass. */
+  readonly retention?: { last(): unknown };
   /** The data dir (GET /api/performance reads its trade_audit.csv). */
   readonly dataDir?: string;
   /** Set while the daemon shuts down: health answers `down`. */
@@ -95,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(controlRoutes(deps));
   await app.register(marketRoutes(deps));
   await app.register(performanceRoutes(deps));
+  await app.register(reportRoutes(deps));
   if (deps.execution) await app.register(tradingRoutes(deps, deps.execution));
   if (deps.scalper) await app.register(scalperRoutes(deps, deps.scalper));
   if (deps.debugFaults) await app.register(debugRoutes(deps));

@@ -102,7 +102,7 @@ export function diffConfig(prev: FleetConfig, next: FleetConfig): string[] {
   return out.sort();
 }
 
-export const RESTART_REQUIRED = ['api.host', 'api.port', 'mode', 'arbitrage.enabled', 'arbitrage.routes', 'arbitrage.cooldownMs', 'scalper.universe', 'scalper.categories.prime.depth', 'scalper.categories.normal.depth', 'scalper.categories.wild.depth', 'notify'];
+export const RESTART_REQUIRED = ['api.host', 'api.port', 'mode', 'arbitrage.enabled', 'arbitrage.routes', 'arbitrage.cooldownMs', 'scalper.universe', 'scalper.categories.prime.depth', 'scalper.categories.normal.depth', 'scalper.categories.wild.depth', 'notify', 'reports', 'retention'];
 
 /** Returns the changed keys that take effect only after a restart. */
 export function restartRequired(changed: string[]): string[] {

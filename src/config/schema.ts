@@ -299,6 +299,34 @@ const persistenceSchema = z
   .strict()
   .prefault({});
 
+/**
+ * Market-derived records written at a high rate (per symbol, per tick-level decision), deleted after
+ * `retention.horizonMs`. Transitions, orders, fills, risk, kill, saga, scalp, alert and signal
+ * emitted/closed records are kept for `auditHorizonMs` even if listed (src/runtime/retention.ts).
+ */
+export const DEFAULT_HIGH_RATE_TYPES = ['symbol.armed', 'symbol.pump', 'symbol.regime', 'signal.refused', 'arb.declined', 'universe.scanned', 'market.backlog-shed', 'market.bad-input'] as const;
+
+const HOUR_MS = 3_600_000;
+
+const retentionSchema = z
+  .object({
+    /** Time between two passes. */
+    intervalMs: z.int().min(1000).default(2 * HOUR_MS),
+    /** Raw recordings and high-rate records older than this are deleted. */
+    horizonMs: z.int().min(60_000).default(24 * HOUR_MS),
+    /** Every other record older than this is deleted. */
+    auditHorizonMs: z.int().min(HOUR_MS).default(90 * 24 * HOUR_MS),
+    /** Records deleted per batch; the event loop gets a turn between batches. */
+    batchSize: z.int().min(1).max(100_000).default(1000),
+    /** Exact types, or prefixes ending in `*`. */
+    highRateTypes: z.array(z.string().min(1)).default([...DEFAULT_HIGH_RATE_TYPES]),
+  })
+  .strict()
+  .refine((r) => r.auditHorizonMs >= r.horizonMs, { path: ['auditHorizonMs'], message: 'must be ≥ retention.horizonMs' })
+  .prefault({});
+
+export type RetentionConfig = z.output<typeof retentionSchema>;
+
 const inspectSchema = z
   .object({
     recentTransitions: z.int().min(1).max(10_000).default(100),
@@ -405,6 +433,18 @@ const notifySchema = z
 
 export type NotifyConfig = z.output<typeof notifySchema>;
 
+// Daily and weekly reports under <data-dir>/reports/ (src/reports/scheduler.ts).
+const reportsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** UTC hour (0–23) after a day (or ISO week) ends at which its report is written. */
+    dailyUtcHour: z.int().min(0).max(23).default(0),
+  })
+  .strict()
+  .prefault({});
+
+export type ReportsConfig = z.output<typeof reportsSchema>;
+
 export const configSchema = z
   .object({
     mode: z.enum(MODES).default('sim'),
@@ -416,11 +456,13 @@ export const configSchema = z
     api: apiSchema,
     supervisor: supervisorSchema,
     persistence: persistenceSchema,
+    retention: retentionSchema,
     inspect: inspectSchema,
     market: marketSchema,
     sim: simSchema,
     log: logSchema,
     notify: notifySchema,
+    reports: reportsSchema,
   })
   .strict();
 

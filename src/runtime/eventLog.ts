@@ -10,6 +10,7 @@ import { errorMessage } from '../core/errors.ts';
 import { seqKey, type Store } from './store.ts';
 import type { WriteOp, WriteQueue } from './writeQueue.ts';
 import { indexRange, mergeSorted, namesWithPrefix } from './seqMerge.ts';
+import { removalOps } from './eventPrune.ts';
 
 export interface EventRecord {
   readonly seq: number;
@@ -101,6 +102,17 @@ export class EventLog {
     const record = this.assign(e);
     await this.queue.durable(...this.ops(record));
     return record;
+  }
+
+  /**
+   * Deletes `records` (as read from this log) with their type, actor and time index entries, plus
+   * `extra` ops, in one batch through the write queue; resolves once on disk. `lastSeq` is not
+   * touched, so a deleted seq is never handed out again. Used by retention only.
+   */
+  async remove(records: readonly EventRecord[], extra: readonly WriteOp[] = []): Promise<void> {
+    const ops = await removalOps(this.store, records);
+    this.queue.enqueue(...extra, ...ops);
+    await this.queue.flush();
   }
 
   private assign(e: NewEvent): EventRecord {
@@ -226,7 +238,8 @@ export class EventLog {
   }
 }
 
-function secondKey(second: number): string {
+/** Returns the time index key of an epoch second. */
+export function secondKey(second: number): string {
   return String(second).padStart(13, '0');
 }
 

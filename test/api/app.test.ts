@@ -18,6 +18,7 @@ describe('HTTP API', () => {
   let app: FastifyInstance;
   const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
 
+  let lastPass: unknown;
   const build = async (debugFaults: boolean) => {
     app = await buildApp({
       runtime: rt,
@@ -31,6 +32,7 @@ describe('HTTP API', () => {
       startedAt: clock.now() - 5_000,
       mode: () => 'sim',
       connectors: () => [],
+      retention: { last: () => lastPass },
     });
   };
 
@@ -55,6 +57,12 @@ describe('HTTP API', () => {
     await rt.stop();
     await p.close();
     dir.cleanup();
+  });
+
+  it('shows the retention job\'s last pass, null before the first', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/retention' })).json()).toEqual({ last: null });
+    lastPass = { removed: { 'symbol.armed': 3 }, durationMs: 12 };
+    expect((await app.inject({ method: 'GET', url: '/api/retention' })).json()).toEqual({ last: { removed: { 'symbol.armed': 3 }, durationMs: 12 } });
   });
 
   it('answers health with mode, uptime and status', async () => {

@@ -87,7 +87,7 @@ describe('diffConfig', () => {
 
 describe('restartRequired', () => {
   it('keeps only keys at or under the restart prefixes', () => {
-    expect(RESTART_REQUIRED).toEqual(['api.host', 'api.port', 'mode', 'arbitrage.enabled', 'arbitrage.routes', 'arbitrage.cooldownMs', 'scalper.universe', 'scalper.categories.prime.depth', 'scalper.categories.normal.depth', 'scalper.categories.wild.depth', 'notify']);
+    expect(RESTART_REQUIRED).toEqual(['api.host', 'api.port', 'mode', 'arbitrage.enabled', 'arbitrage.routes', 'arbitrage.cooldownMs', 'scalper.universe', 'scalper.categories.prime.depth', 'scalper.categories.normal.depth', 'scalper.categories.wild.depth', 'notify', 'reports', 'retention']);
     expect(restartRequired(['api.port', 'mode', 'risk.dailyLossLimit', 'api.hostname', 'modes', 'log.level', 'arbitrage.routes.0.asset', 'arbitrage.minNetEdgeBps'])).toEqual([
       'api.port',
       'mode',

@@ -28,6 +28,8 @@ export function readRoutes(deps: AppDeps): FastifyPluginAsync {
       return { status, mode: deps.mode(), uptimeMs: deps.clock.now() - deps.startedAt, connectors, ...(market ? { market } : {}) };
     });
 
+    app.get('/api/retention', async () => ({ last: deps.retention?.last() ?? null }));
+
     app.get(
       '/api/actors',
       { schema: { querystring: { type: 'object', additionalProperties: false, properties: { kind: { type: 'string' }, state: { type: 'string' } } } } },

@@ -36,6 +36,8 @@ import { missingLiveKeys } from './execution/modeControl.ts';
 import { simVenueFees } from './sim/venues/registry.ts';
 import type { Store } from './runtime/store.ts';
 import { startDaemonNotifier } from './notify/daemon.ts';
+import { RetentionJob } from './runtime/retention.ts';
+import { ReportScheduler } from './reports/scheduler.ts';
 
 export interface DaemonOptions {
   /** The file's config (with env secrets applied); CLI overrides come separately. */
@@ -51,6 +53,13 @@ export interface DaemonOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Sim mode: the simulator's seed and scenario (`--seed`, `--scenario`), over the config's `sim`. */
   readonly sim?: { readonly seed?: number; readonly scenario?: SimScenario };
+  /**
+   * A replay (src/replay): the same composition, fed by the caller instead of the venues. The
+   * store is in memory, market data is never connected (the caller feeds `market.market`), no
+   * simulator, API listener, config watcher or notifier runs, the universe refetches nothing, and
+   * conflated ticks flush when the caller says (`schedule`), so the run is deterministic.
+   */
+  readonly replay?: { schedule(fn: () => void): void };
 }
 
 export interface Daemon {
@@ -66,6 +75,8 @@ export interface Daemon {
   readonly arbitrage: ArbitrageService | undefined;
   /** The in-process simulated venues (sim mode). */
   readonly sim: SimCluster | undefined;
+  /** The retention job (its `last()` pass for the API). */
+  readonly retention: RetentionJob;
   /** Flushes all state and the log, then releases the data dir. */
   close(): Promise<void>;
 }
@@ -120,7 +131,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   mkdirSync(dataDir, { recursive: true });
   const { token, source: tokenSource } = loadOrCreateToken(dataDir, env);
 
-  const persistence = await openPersistence(dataDir, clock, logger, config.persistence.flushIntervalMs);
+  const replay = opts.replay;
+  const persistence = await openPersistence(dataDir, clock, logger, config.persistence.flushIntervalMs, { memory: replay !== undefined });
   const { store, queue, eventLog } = persistence;
   const bridge = opts.inspect ? await statelyBridge(opts.inspect, logger) : undefined;
   const runtime = new ActorRuntime({
@@ -134,8 +146,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ...(bridge ? { inspect: bridge.observe } : {}),
   });
   const startedAt = clock.now();
-  await eventLog.appendDurable({ type: 'daemon.started', data: { mode: config.mode, pid: process.pid, resumedAfterSeq: eventLog.lastSeq } });
+  await eventLog.appendDurable({ type: 'daemon.started', data: { mode: config.mode, ...(replay ? { replay: true } : { pid: process.pid }), resumedAfterSeq: eventLog.lastSeq } });
   await runtime.start();
+  // Old records and recordings are pruned in batches on the clock, between trading's own writes.
+  const retention = new RetentionJob({ clock, logger: logger.child({ component: 'retention' }), store, eventLog, dataDir, options: () => config.retention });
+  // A replay keeps everything it produced (its store is in memory and gone at the end).
+  if (!replay) retention.start();
   await runtime.spawnAll([
     {
       id: 'portfolio',
@@ -160,6 +176,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   if (mode === 'live') {
     const missing = missingLiveKeys(config.venues);
     if (missing.length) {
+      await retention.stop();
       await runtime.stop();
       await persistence.close();
       throw new FleetError(ErrorCodes.CONFIG_INVALID, `mode live needs API keys: ${missing.join('; ')}`);
@@ -171,7 +188,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // pointed at its simulated twin (a venue the config points elsewhere is pointed at the simulator too).
   let sim: SimCluster | undefined;
   const simVenues = VENUE_IDS.filter((v) => config.venues[v]?.enabled);
-  if (config.mode === 'sim' && simVenues.length > 0) {
+  if (config.mode === 'sim' && simVenues.length > 0 && !replay) {
     const seed = opts.sim?.seed ?? config.sim.seed;
     const scenario = opts.sim?.scenario ?? config.sim.scenario;
     sim = new SimCluster({ seed, scenario, clock, stepMs: config.sim.stepMs, startingBalance: config.sim.startingBalance, latencyMs: config.sim.latencyMs, venues: simVenues });
@@ -195,6 +212,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         escalate: (reason) => runtime.send('portfolio', { type: 'risk.escalate', at: clock.now(), reason }),
         // Paper adapters are built from the instruments a venue actually trades.
         onInstruments: (venue, list) => execution?.instrumentsLoaded(venue, list),
+        ...(replay ? { schedule: replay.schedule } : {}),
       })
     : undefined;
 
@@ -217,7 +235,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // Notifications (kill switch, risk-off, orphaned legs, integrity, daily summary) follow the
   // committed event log and send in the background: they never hold up trading.
   const notifier = startDaemonNotifier({
-    config: config.notify,
+    config: replay ? { ...config.notify, telegram: { ...config.notify.telegram, enabled: false }, webhook: { ...config.notify.webhook, enabled: false }, dailySummaryUtcHour: null } : config.notify,
     clock,
     logger,
     eventLog,
@@ -270,7 +288,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           instrument: (id) => market.market.registry.get(id),
           view: (id) => features.reading(id)?.view,
           read$: features.read$,
-          refresh: (venue) => market.refreshInstruments(venue),
+          // A replay's instruments are the recording's: nothing is fetched.
+          refresh: (venue) => (replay ? Promise.resolve({ added: [], removed: [] }) : market.refreshInstruments(venue)),
           forget: (id) => features.forget(id),
           store: { get: (k) => store.meta.get(k), put: (k, v) => store.meta.put(k, v) },
           log: (type, data) => eventLog.append({ type, data }),
@@ -313,6 +332,25 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     : undefined;
   await signals?.start();
   const scalper = features ? { features, news, saveNews: () => store.meta.put(NEWS_KEY, JSON.stringify(news.toJSON())), ...(signals ? { signals } : {}), ...(universe ? { universe } : {}) } : undefined;
+  // Daily and weekly reports under <data-dir>/reports/, from the trade audit and the scalper's
+  // closed signals; missed periods are written now, the next ones on the clock.
+  const reports = config.reports.enabled && !replay
+    ? new ReportScheduler({
+        clock,
+        dataDir,
+        dailyUtcHour: config.reports.dailyUtcHour,
+        ...(signals ? { signals: () => signals.tracker.closed(), generated: () => signals.generatedSignals() } : {}),
+        ...(arbitrage ? { spreads: () => arbitrage.routesView().map((r) => ({ route: r.id, points: r.spreads })) } : {}),
+        log: (type, data) => void eventLog.append({ type, data }),
+        logger: logger.child({ component: 'reports' }),
+      })
+    : undefined;
+  try {
+    reports?.start();
+  } catch (e) {
+    // A report that cannot be written must not keep the daemon from trading.
+    logger.error({ err: errorMessage(e) }, 'reports could not start');
+  }
 
   let stopping = false;
   const metrics = createMetrics(runtime, eventLog, () => clock.now());
@@ -328,6 +366,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     streamBacklog: config.inspect.streamBuffer,
     startedAt,
     dataDir,
+    retention,
     mode: () => execution?.mode ?? config.mode,
     connectors: () => market?.health() ?? [],
     stopping: () => stopping,
@@ -337,13 +376,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ...(scalper ? { scalper } : {}),
     ...(sim && opts.debugFaults ? { simFault: (venue: VenueId, kind: Parameters<SimCluster['inject']>[1], count: number) => sim!.inject(venue, kind, count) } : {}),
   });
-  const address = await app.listen({ host: config.api.host, port: config.api.port });
+  const address = replay ? '' : await app.listen({ host: config.api.host, port: config.api.port });
   const url = address.replace('[::1]', '127.0.0.1');
   const daemonFile = join(dataDir, 'daemon.json');
-  writeFileSync(daemonFile, JSON.stringify({ pid: process.pid, url, startedAt }) + '\n');
+  if (!replay) writeFileSync(daemonFile, JSON.stringify({ pid: process.pid, url, startedAt }) + '\n');
   logger.info({ url, dataDir, mode: config.mode, lastSeq: eventLog.lastSeq }, 'fleet daemon started');
   // Venues connect in the background: an unreachable venue must not keep the API from answering.
-  void market?.start().catch((e: unknown) => logger.error({ err: errorMessage(e) }, 'market data failed to start'));
+  if (!replay) void market?.start().catch((e: unknown) => logger.error({ err: errorMessage(e) }, 'market data failed to start'));
 
   // Reload callbacks run from a clock timer: an exception there must be logged, not kill the daemon.
   const guarded = (fn: () => void): void => {
@@ -354,7 +393,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
   };
   let watcher: ConfigWatcher | undefined;
-  if (opts.configPath) {
+  if (opts.configPath && !replay) {
     watcher = watchConfig(opts.configPath, {
       clock,
       env,
@@ -387,8 +426,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       stopping = true;
+      await retention.stop();
       watcher?.close();
       bridge?.stop();
+      reports?.stop();
       await signals?.stop();
       await universe?.stop();
       features?.stop();
@@ -406,7 +447,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       logger.info('fleet daemon stopped; state flushed');
     })());
 
-  return { url, tokenSource, runtime, eventLog, app, market, execution, arbitrage, sim, close };
+  return { url, tokenSource, runtime, eventLog, app, market, execution, arbitrage, sim, retention, close };
 }
 
 /**

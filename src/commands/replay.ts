@@ -1,11 +1,24 @@
 /**
- * `fleet replay FILE`: a `fleet record` file through the same parse and book-sync path as live,
- * then a summary per instrument (book status, sequence, applied messages, gaps, checksum
- * failures, trades, top of book). `--speed X` keeps the recorded pacing X times faster; `max`
- * (the default) goes as fast as it can. `--hash` ends with `sha256=<hex>` of the market events
- * and book status changes the replay produced, in order.
+ * `fleet replay FILE`: a `fleet record` file through the whole daemon on a simulated clock
+ * (src/replay/session.ts: books, features, charts, strategies, risk, paper fills), then what it
+ * did: records, trades, PnL. The replay's trade audit and event log go to
+ * `<data-dir>/replays/<file name>/`. `--speed X` keeps the recorded pacing X times faster; `max`
+ * (the default) goes as fast as it can; `--from` / `--to` (ISO time or epoch ms) bound the
+ * lines fed. `--hash` ends with `sha256=<hex>` of the event log the replay produced.
+ *
+ * `--market-only`: only the parse and book-sync path, then a summary per instrument (book status,
+ * sequence, applied messages, gaps, checksum failures, trades, top of book); its `--hash` is over
+ * the market events and book status changes.
  */
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import pino from 'pino';
+import { createLogger } from '../core/logger.ts';
+import type { FleetConfig } from '../config/schema.ts';
+import { runReplaySession } from '../replay/session.ts';
+import { readTradeAudit } from '../execution/tradeAudit.ts';
+import { buildReport } from '../reports/report.ts';
+import { reportName, writeReport } from '../reports/writer.ts';
 import { createInterface } from 'node:readline';
 import { createHash } from 'node:crypto';
 import { SystemClock } from '../core/clock.ts';
@@ -16,7 +29,7 @@ import { MarketData } from '../market/marketData.ts';
 import { RecordingReplayer } from '../market/replay.ts';
 import { parseFlags } from './args.ts';
 
-export const REPLAY_USAGE = 'fleet replay FILE [--config FILE] [--speed X|max] [--hash] [--json]';
+export const REPLAY_USAGE = 'fleet replay FILE [--config FILE] [--data-dir DIR] [--speed X|max] [--from T] [--to T] [--hash] [--market-only [--json]]';
 
 /** Runs `fleet replay`; resolves with the exit code. */
 export async function runReplay(args: string[]): Promise<number> {
@@ -25,6 +38,10 @@ export async function runReplay(args: string[]): Promise<number> {
     speed: { type: 'string' },
     hash: { type: 'boolean' },
     json: { type: 'boolean' },
+    'market-only': { type: 'boolean' },
+    'data-dir': { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
   });
   if (positionals.length !== 1) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `fleet replay takes one recording file\n${REPLAY_USAGE}`);
   const file = positionals[0]!;
@@ -33,6 +50,9 @@ export async function runReplay(args: string[]): Promise<number> {
   const speed = speedText === 'max' ? Infinity : Number(speedText);
   if (!(speed > 0)) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--speed takes a positive number or 'max', got '${speedText}'`);
   const config = values.config ? loadConfigFile(values.config) : defaultConfig();
+  if (!values['market-only']) {
+    return runFullReplay({ file, config, speed, hash: values.hash ?? false, dataDir: values['data-dir'] ?? 'data', from: timeFlag(values.from, 'from'), to: timeFlag(values.to, 'to') });
+  }
 
   const pending: (() => void)[] = [];
   const market = new MarketData({ tapeSize: config.market.tapeSize, schedule: (fn) => pending.push(fn) });
@@ -97,4 +117,51 @@ function table(rows: Record<string, string | number>[]): string {
   const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(w[i]!)).join('  ').trimEnd();
   return [line(cols), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n') + '\n';
+}
+
+/** Returns an ISO time or epoch ms flag as epoch ms. */
+function timeFlag(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(ms)) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--${name} takes an ISO time or epoch ms, got '${text}'`);
+  return ms;
+}
+
+/** The whole daemon over the recording; progress on stderr (a bar on a terminal, lines otherwise). */
+async function runFullReplay(o: { file: string; config: FleetConfig; speed: number; hash: boolean; dataDir: string; from: number | undefined; to: number | undefined }): Promise<number> {
+  const outDir = resolve(o.dataDir, 'replays', basename(o.file).replace(/\.[^.]*$/, ''));
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const tty = process.stderr.isTTY === true;
+  const logger = createLogger({ level: 'warn', destination: pino.destination({ dest: join(outDir, 'replay.log'), sync: true }) });
+  const result = await runReplaySession({
+    file: o.file,
+    config: o.config,
+    outDir,
+    speed: o.speed,
+    ...(o.from !== undefined ? { from: o.from } : {}),
+    ...(o.to !== undefined ? { to: o.to } : {}),
+    logger,
+    progressEveryMs: tty ? 200 : 5000,
+    progress: (p) => {
+      const text = `replay: ${p.instruments} instruments, ${p.frames} frames, ${(p.simulatedMs / 1000).toFixed(1)} s simulated, ${p.wallMs > 0 ? (p.simulatedMs / p.wallMs).toFixed(1) : '–'}× real time`;
+      process.stderr.write(tty ? `\r${text}${p.done ? '\n' : ''}` : `${text}\n`);
+    },
+  });
+  writeFileSync(join(outDir, 'events.jsonl'), result.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  // The report: trades, win rate, PnL after fees, drawdown, Sharpe, per strategy and instrument.
+  const auditPath = join(outDir, 'trade_audit.csv');
+  const rows = existsSync(auditPath) ? readTradeAudit(auditPath) : [];
+  const from = result.firstTs ?? 0;
+  const name = reportName('replay', basename(o.file).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 100) || 'recording');
+  const report = buildReport({ rows, from, to: Math.max(from + 1, (result.lastTs ?? from) + 1000), spreads: result.spreads, title: `Replay of ${basename(o.file)}` });
+  const written = writeReport(resolve(o.dataDir), name, report);
+  const counts = new Map<string, number>();
+  for (const r of result.records) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([t, n]) => `${t} ${n}`).join(', ');
+  process.stdout.write(`${result.records.length} records (${top}); ${result.stats.frames} frames, ${result.stats.badLines} bad lines; out: ${outDir}\n`);
+  const ov = report.overall;
+  process.stdout.write(`${ov.trades} trades, win rate ${ov.trades ? `${(ov.winRate * 100).toFixed(1)} %` : '–'}, PnL after fees ${ov.pnl}; report: ${written.html}\n`);
+  if (o.hash) process.stdout.write(`sha256=${result.hash}\n`);
+  return 0;
 }

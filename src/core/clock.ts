@@ -116,6 +116,11 @@ export class ManualClock implements Clock {
     return this.timers.size;
   }
 
+  /** Returns the due time of the earliest timer at or before `limit`, if any (a replay steps timer by timer). */
+  nextDueAt(limit: number): number | undefined {
+    return this.nextDue(limit)?.due;
+  }
+
   /** Moves time forward by `ms`, firing every timer that falls due on the way, in order. */
   advance(ms: number): void {
     this.set(this.time + ms);

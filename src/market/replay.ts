@@ -7,7 +7,7 @@
 import type { VenueId } from '../config/schema.ts';
 import { VENUE_IDS } from '../config/schema.ts';
 import type { PublicAdapter } from '../adapters/types.ts';
-import { makeInstrument, type InstrumentLookup, type InstrumentSpec } from '../model/instrument.ts';
+import { makeInstrument, type Instrument, type InstrumentLookup, type InstrumentSpec } from '../model/instrument.ts';
 import { errorMessage } from '../core/errors.ts';
 import { BookSync } from './bookSync.ts';
 import { routeFrame, type FrameHooks } from './frameRouter.ts';
@@ -70,6 +70,8 @@ export class RecordingReplayer {
   constructor(
     private readonly market: MarketData,
     private readonly adapters: Readonly<Record<VenueId, PublicAdapter>>,
+    /** A venue's recorded instruments are loaded (the daemon builds its paper adapters from them). */
+    private readonly onInstruments?: (venue: VenueId, list: readonly Instrument[]) => void,
   ) {}
 
   /** Feeds one line of a recording; returns its timestamp when it carried one. */
@@ -89,15 +91,18 @@ export class RecordingReplayer {
     switch (rec.type) {
       case 'instruments': {
         if (!Array.isArray(rec.specs)) return this.bad(lineNo, 'instruments without specs');
+        const loaded: Instrument[] = [];
         for (const spec of rec.specs) {
           try {
             const inst = makeInstrument(spec);
             this.market.registry.upsert([inst]);
             this.market.feed(inst);
+            loaded.push(inst);
           } catch (e) {
             this.bad(lineNo, `bad instrument ${JSON.stringify(spec).slice(0, 80)}: ${errorMessage(e)}`);
           }
         }
+        this.onInstruments?.(rec.venue, loaded);
         return undefined;
       }
       case 'ws': {

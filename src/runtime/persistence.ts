@@ -14,8 +14,8 @@ export interface Persistence {
 }
 
 /** Returns the opened stack over `dataDir`; a held lock throws DATA_DIR_LOCKED. */
-export async function openPersistence(dataDir: string, clock: Clock, logger: Logger, flushIntervalMs = 150): Promise<Persistence> {
-  const store = await openStore(dataDir);
+export async function openPersistence(dataDir: string, clock: Clock, logger: Logger, flushIntervalMs = 150, opts: { memory?: boolean } = {}): Promise<Persistence> {
+  const store = await openStore(dataDir, opts);
   const queue = new WriteQueue(store, { clock, flushIntervalMs, logger });
   const eventLog = await EventLog.open(store, queue, clock, logger);
   return {

@@ -6,13 +6,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Level } from 'level';
-import type { AbstractSublevel } from 'abstract-level';
+import { MemoryLevel } from 'memory-level';
+import type { AbstractLevel, AbstractSublevel } from 'abstract-level';
 import { FleetError, ErrorCodes } from '../core/errors.ts';
 
-export type Sub = AbstractSublevel<Level<string, string>, string | Buffer | Uint8Array, string, string>;
+/** LevelDB on disk, or the same API in memory (a replay: its operations complete in order, on the same turn). */
+export type Db = AbstractLevel<string | Buffer | Uint8Array, string, string>;
+export type Sub = AbstractSublevel<Db, string | Buffer | Uint8Array, string, string>;
 
 export interface Store {
-  readonly db: Level<string, string>;
+  readonly db: Db;
   /** Actor snapshots, keyed by actor id. */
   readonly actors: Sub;
   /** The event log, keyed by zero-padded seq. */
@@ -36,11 +39,17 @@ export function seqKey(n: number): string {
   return n.toString().padStart(16, '0');
 }
 
-/** Opens (creating if needed) the store in `dataDir`; a held lock becomes DATA_DIR_LOCKED. */
-export async function openStore(dataDir: string): Promise<Store> {
+/**
+ * Opens (creating if needed) the store in `dataDir`; a held lock becomes DATA_DIR_LOCKED. With
+ * `memory`, the store lives in memory (a replay's: nothing on disk, and every operation completes
+ * in the order it was asked, which keeps the replay deterministic).
+ */
+export async function openStore(dataDir: string, opts: { memory?: boolean } = {}): Promise<Store> {
   const path = join(dataDir, 'leveldb');
-  mkdirSync(path, { recursive: true });
-  const db = new Level<string, string>(path, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+  if (!opts.memory) mkdirSync(path, { recursive: true });
+  const db: Db = opts.memory
+    ? new MemoryLevel<string, string>({ keyEncoding: 'utf8', valueEncoding: 'utf8' })
+    : new Level<string, string>(path, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
   try {
     await db.open();
   } catch (e) {
@@ -50,7 +59,7 @@ export async function openStore(dataDir: string): Promise<Store> {
     }
     throw e;
   }
-  const sub = (name: string): Sub => db.sublevel<string, string>(name, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+  const sub = (name: string): Sub => db.sublevel<string, string>(name, { keyEncoding: 'utf8', valueEncoding: 'utf8' }) as Sub;
   return {
     db,
     actors: sub('actors'),

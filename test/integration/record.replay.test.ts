@@ -59,7 +59,7 @@ describe('record and replay', () => {
     const firstWs = lines.findIndex((l) => l.type === 'ws');
     expect(lines.findIndex((l) => l.type === 'instruments')).toBeLessThan(firstWs);
 
-    const a = await runCli(['replay', out, '--json', '--hash']);
+    const a = await runCli(['replay', out, '--market-only', '--json', '--hash']);
     expect(a.code, a.stderr).toBe(0);
     const rows = a.stdout.trim().split('\n').filter((l) => l.startsWith('{"instrument"')).map((l) => JSON.parse(l) as Record<string, string | number>);
     expect(rows).toHaveLength(walks.length);
@@ -72,14 +72,14 @@ describe('record and replay', () => {
     }
     const hashA = a.stdout.trim().split('\n').at(-1)!;
     expect(hashA).toMatch(/^sha256=[0-9a-f]{64}$/);
-    const b = await runCli(['replay', out, '--json', '--hash', '--speed', '50']);
+    const b = await runCli(['replay', out, '--market-only', '--json', '--hash', '--speed', '50']);
     expect(b.stdout.trim().split('\n').at(-1)).toBe(hashA);
 
     // a damaged copy: bad lines are counted and skipped, the rest still replays
     const damaged = join(tmp.dir, 'damaged.jsonl');
     writeFileSync(damaged, readFileSync(out, 'utf8'));
     appendFileSync(damaged, '{"type":"ws","venue":"nowhere"}\nnot json at all\n{"type":"ws","ts":1,"venue":"bybit-linear","conn":9,"frame":"{broken"}\n');
-    const c = await runCli(['replay', damaged]);
+    const c = await runCli(['replay', damaged, '--market-only']);
     expect(c.code, c.stderr).toBe(0);
     expect(c.stdout).toMatch(/2 bad lines \(first: line \d+: unknown venue "nowhere"\)/);
     expect(c.stdout).toMatch(/"malformed-json":1/);

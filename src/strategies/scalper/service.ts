@@ -144,6 +144,11 @@ export class ScalperService {
     return { open: this.tracker.openSignals(), closed: this.tracker.closed().slice(-100) };
   }
 
+  /** Every signal made (emitted or refused by the limits), the last 10 000: a report's `generated`. */
+  generatedSignals(): readonly { instrument: string; ts: number }[] {
+    return this.generated;
+  }
+
   /** The report over every closed signal (GET /api/signals/report). */
   report(): ReturnType<typeof signalReport> {
     return signalReport(this.tracker.closed(), { generated: this.generated });

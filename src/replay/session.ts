@@ -1,0 +1,149 @@
+/**
+ * A replay: a recording (`fleet record`, or the simulator's frames) through exactly the code that
+ * trades live. The daemon is composed as `fleet start` composes it (src/main.ts, `replay` option):
+ * the same adapters' parsers and book sync, features, symbol and route charts, risk, the order
+ * manager and the paper engine (the simulator's matching code with its queue position and latency
+ * model), on a simulated clock that the recording's timestamps drive. Nothing in the strategies or
+ * actors knows it is a replay.
+ *
+ * Determinism: time moves only to the next line's timestamp, one due timer at a time; after each
+ * line and each timer, the conflated ticks flush and every continuation runs to quiescence (the
+ * store is in memory, its operations complete in order within the turn), before time moves on.
+ * The same recording and config therefore give the same event log, byte for byte, at any speed:
+ * `--speed` only adds wall-clock waits between lines.
+ */
+import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { ManualClock, SystemClock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import type { FleetConfig } from '../config/schema.ts';
+import { PUBLIC_ADAPTERS } from '../adapters/registry.ts';
+import { RecordingReplayer, type ReplayStats } from '../market/replay.ts';
+import { startDaemon, type Daemon } from '../main.ts';
+import type { EventRecord } from '../runtime/eventLog.ts';
+
+export interface ReplayOptions {
+  readonly file: string;
+  readonly config: FleetConfig;
+  /** Where the replay's trade audit and reports go (the store itself is in memory). */
+  readonly outDir: string;
+  /** Lines per wall second multiple: Infinity = as fast as possible. */
+  readonly speed: number;
+  /** Only lines stamped within [from, to] (ms) are fed; instrument lines always are. */
+  readonly from?: number;
+  readonly to?: number;
+  readonly logger: Logger;
+  /** Called about every `progressEveryMs` of wall time, and once at the end. */
+  progress?(p: ReplayProgress): void;
+  readonly progressEveryMs?: number;
+}
+
+export interface ReplayProgress {
+  readonly instruments: number;
+  readonly frames: number;
+  readonly simulatedMs: number;
+  readonly wallMs: number;
+  readonly done: boolean;
+}
+
+export interface ReplayResult {
+  /** sha256 of the event log the replay produced (one JSON line per record, in seq order). */
+  readonly hash: string;
+  readonly records: readonly EventRecord[];
+  readonly stats: ReplayStats;
+  readonly firstTs: number | undefined;
+  readonly lastTs: number | undefined;
+  readonly wallMs: number;
+  /** The arbitrage routes' spreads over the replay (for the report's charts). */
+  readonly spreads: readonly { route: string; points: readonly { ts: number; netBps: number; grossBps: number }[] }[];
+}
+
+/** Returns the first timestamp the recording carries (the replay's clock starts there). */
+async function firstTimestamp(file: string): Promise<number | undefined> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      const m = /"ts":\s*(\d+)/.exec(line);
+      if (m) return Number(m[1]);
+    }
+  } finally {
+    lines.close();
+  }
+  return undefined;
+}
+
+/** Lets every continuation run: ticks queued for flushing, promise chains, the in-memory store. */
+async function quiesce(pending: (() => void)[]): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    while (pending.length) pending.shift()!();
+    await new Promise<void>((r) => setImmediate(r));
+    if (pending.length === 0) return;
+  }
+}
+
+/** Runs a replay to its end and returns the event log it produced, with its hash. */
+export async function runReplaySession(o: ReplayOptions): Promise<ReplayResult> {
+  const first = await firstTimestamp(o.file);
+  const clock = new ManualClock(first ?? 0);
+  const pending: (() => void)[] = [];
+  // DRY: real (recorded) data, paper fills: nothing can reach a venue.
+  const config: FleetConfig = { ...o.config, mode: 'dry' };
+  const daemon: Daemon = await startDaemon({ config, overrides: { mode: 'dry' }, dataDir: o.outDir, clock, logger: o.logger, env: {}, replay: { schedule: (fn) => pending.push(fn) } });
+  const market = daemon.market?.market;
+  if (!market) {
+    await daemon.close();
+    throw new Error('the config enables no venue: nothing to replay');
+  }
+  const replayer = new RecordingReplayer(market, PUBLIC_ADAPTERS, (venue, list) => daemon.execution?.instrumentsLoaded(venue, list));
+  const wall = new SystemClock();
+  const wallStart = wall.now();
+  let lastProgress = wallStart;
+  const report = (done: boolean) => o.progress?.({ instruments: market.feeds.size, frames: replayer.stats.frames, simulatedMs: clock.now() - (first ?? 0), wallMs: wall.now() - wallStart, done });
+
+  /** Moves the simulated clock to `ts`, one due timer at a time, settling after each. */
+  const moveTo = async (ts: number): Promise<void> => {
+    for (;;) {
+      const due = clock.nextDueAt(ts);
+      if (due === undefined) break;
+      clock.set(due);
+      await quiesce(pending);
+    }
+    if (ts > clock.now()) clock.set(ts);
+  };
+
+  await quiesce(pending);
+  let lineNo = 0;
+  const lines = createInterface({ input: createReadStream(o.file, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    lineNo++;
+    const m = /"ts":\s*(\d+)/.exec(line);
+    const ts = m ? Number(m[1]) : undefined;
+    if (ts !== undefined && ((o.from !== undefined && ts < o.from) || (o.to !== undefined && ts > o.to))) continue;
+    if (ts !== undefined && ts > clock.now()) {
+      if (Number.isFinite(o.speed)) {
+        const wait = wallStart + (ts - (first ?? ts)) / o.speed - wall.now();
+        if (wait > 1) await new Promise<void>((r) => setTimeout(r, wait));
+      }
+      await moveTo(ts);
+    }
+    replayer.line(line, lineNo);
+    await quiesce(pending);
+    if (o.progress && wall.now() - lastProgress >= (o.progressEveryMs ?? 500)) {
+      lastProgress = wall.now();
+      report(false);
+    }
+  }
+  // Let what the last frames started finish (entries' timeouts, cooldowns) for one more second.
+  await moveTo(clock.now() + 1000);
+  await quiesce(pending);
+  await daemon.runtime.settle();
+  const records: EventRecord[] = [];
+  for await (const r of daemon.eventLog.query({ order: 'asc' })) records.push(r);
+  const hash = createHash('sha256');
+  for (const r of records) hash.update(JSON.stringify(r) + '\n');
+  report(true);
+  const spreads = daemon.arbitrage?.routesView().map((r) => ({ route: r.id, points: r.spreads })) ?? [];
+  await daemon.close();
+  return { hash: hash.digest('hex'), records, stats: replayer.stats, firstTs: replayer.stats.firstTs, lastTs: replayer.stats.lastTs, wallMs: wall.now() - wallStart, spreads };
+}

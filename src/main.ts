@@ -36,6 +36,7 @@ import { missingLiveKeys } from './execution/modeControl.ts';
 import { simVenueFees } from './sim/venues/registry.ts';
 import type { Store } from './runtime/store.ts';
 import { startDaemonNotifier } from './notify/daemon.ts';
+import { FrameRecorder, configWithoutSecrets } from './market/recorder.ts';
 import { RetentionJob } from './runtime/retention.ts';
 import { ReportScheduler } from './reports/scheduler.ts';
 
@@ -200,6 +201,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await eventLog.appendDurable({ type: 'sim.started', data: { seed, scenario, venues: sim.endpoints().map((e) => ({ venue: e.venue, ws: e.wsUrl, rest: e.restUrl })) } });
   }
   const venues = marketVenues(config);
+  // The raw frames, kept for `fleet replay --from-log` when asked (pruned by the retention job).
+  const recorder = config.market.recordFrames && !replay && venues.length
+    ? new FrameRecorder({ clock, dir: join(dataDir, 'recordings'), header: { mode: config.mode, venues, config: configWithoutSecrets(config) } })
+    : undefined;
   const market = venues.length
     ? new MarketService({
         config,
@@ -211,7 +216,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         log: (type, actor, data) => eventLog.append({ type, ...(actor ? { actor } : {}), data }),
         escalate: (reason) => runtime.send('portfolio', { type: 'risk.escalate', at: clock.now(), reason }),
         // Paper adapters are built from the instruments a venue actually trades.
-        onInstruments: (venue, list) => execution?.instrumentsLoaded(venue, list),
+        onInstruments: (venue, list) => {
+          recorder?.instrumentsLoaded(venue, list);
+          execution?.instrumentsLoaded(venue, list);
+        },
+        ...(recorder ? { tap: (rec: Parameters<FrameRecorder['tap']>[0]) => recorder.tap(rec) } : {}),
         ...(replay ? { schedule: replay.schedule } : {}),
       })
     : undefined;
@@ -438,6 +447,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await execution?.stop();
       await notifier.stop();
       market?.stop();
+      await recorder?.close();
       await sim?.close();
       await app.close();
       await runtime.stop();

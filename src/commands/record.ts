@@ -5,7 +5,7 @@
  * Lines: {"type":"recording"} header, {"type":"instruments","venue","specs"}, {"type":"ws","ts",
  * "venue","conn","frame"}, {"type":"rest","ts","venue","method","url","status","body"}.
  */
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { SystemClock } from '../core/clock.ts';
@@ -14,7 +14,7 @@ import { ErrorCodes, FleetError } from '../core/errors.ts';
 import { applySecretEnv, defaultConfig, loadConfigFile } from '../config/load.ts';
 import { MODES, type Mode } from '../config/schema.ts';
 import { PUBLIC_ADAPTERS } from '../adapters/registry.ts';
-import { instrumentSpec } from '../model/instrument.ts';
+import { FrameRecorder, configWithoutSecrets } from '../market/recorder.ts';
 import { MarketService, plainActorHost } from '../market/service.ts';
 import { marketVenues } from '../main.ts';
 import { parseDuration, parseFlags } from './args.ts';
@@ -50,12 +50,7 @@ export async function runRecord(args: string[]): Promise<number> {
 
   const clock = new SystemClock();
   const logger = createLogger({ level: config.log.level, destination: pino.destination(2) });
-  const file = createWriteStream(out, { flags: 'wx' });
-  const counts = new Map<string, number>();
-  const write = (o: Record<string, unknown>): void => {
-    file.write(JSON.stringify(o) + '\n');
-  };
-  write({ type: 'recording', version: 1, startedAt: clock.now(), mode: config.mode, venues });
+  const recorder = new FrameRecorder({ clock, file: out, header: { mode: config.mode, venues, config: configWithoutSecrets(config) } });
   const service = new MarketService({
     config,
     venues,
@@ -65,12 +60,8 @@ export async function runRecord(args: string[]): Promise<number> {
     host: plainActorHost(clock, logger),
     log: (type, actor, data) => logger.info({ actor, ...data }, type),
     escalate: (reason) => logger.warn({ reason }, 'a connector is down'),
-    onInstruments: (venue, list) => write({ type: 'instruments', ts: clock.now(), venue, specs: list.map(instrumentSpec) }),
-    tap: (rec) => {
-      counts.set(rec.venue, (counts.get(rec.venue) ?? 0) + 1);
-      if (rec.source === 'ws') write({ type: 'ws', ts: rec.ts, venue: rec.venue, conn: rec.conn, frame: rec.frame });
-      else write({ type: 'rest', ts: rec.ts, venue: rec.venue, method: rec.method, url: rec.url, status: rec.status, body: rec.body });
-    },
+    onInstruments: (venue, list) => recorder.instrumentsLoaded(venue, list),
+    tap: (rec) => recorder.tap(rec),
   });
   process.stderr.write(`recording ${venues.join(', ')} to ${out}${durationMs ? ` for ${values.duration}` : ' until Ctrl-C'}\n`);
   await service.start();
@@ -80,8 +71,8 @@ export async function runRecord(args: string[]): Promise<number> {
     const stop = (why: string): void => {
       if (timer !== undefined) clock.clearTimeout(timer);
       service.stop();
-      file.end(() => {
-        const summary = [...counts].map(([v, n]) => `${v}=${n}`).join(' ');
+      void recorder.close().then(() => {
+        const summary = [...recorder.counts].map(([v, n]) => `${v}=${n}`).join(' ');
         process.stderr.write(`${why}: recorded ${summary || 'nothing'} to ${out}\n`);
         done(0);
       });

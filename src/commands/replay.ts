@@ -10,11 +10,12 @@
  * sequence, applied messages, gaps, checksum failures, trades, top of book); its `--hash` is over
  * the market events and book status changes.
  */
-import { createReadStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import pino from 'pino';
 import { createLogger } from '../core/logger.ts';
-import type { FleetConfig } from '../config/schema.ts';
+import { configSchema, type FleetConfig } from '../config/schema.ts';
+import { errorMessage } from '../core/errors.ts';
 import { runReplaySession } from '../replay/session.ts';
 import { readTradeAudit } from '../execution/tradeAudit.ts';
 import { buildReport } from '../reports/report.ts';
@@ -29,7 +30,7 @@ import { MarketData } from '../market/marketData.ts';
 import { RecordingReplayer } from '../market/replay.ts';
 import { parseFlags } from './args.ts';
 
-export const REPLAY_USAGE = 'fleet replay FILE [--config FILE] [--data-dir DIR] [--speed X|max] [--from T] [--to T] [--hash] [--market-only [--json]]';
+export const REPLAY_USAGE = 'fleet replay FILE|--from-log DIR [--config FILE] [--data-dir DIR] [--speed X|max] [--from T] [--to T] [--hash] [--market-only [--json]]';
 
 /** Runs `fleet replay`; resolves with the exit code. */
 export async function runReplay(args: string[]): Promise<number> {
@@ -42,16 +43,21 @@ export async function runReplay(args: string[]): Promise<number> {
     'data-dir': { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
+    'from-log': { type: 'string' },
   });
-  if (positionals.length !== 1) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `fleet replay takes one recording file\n${REPLAY_USAGE}`);
-  const file = positionals[0]!;
+  const fromLog = values['from-log'];
+  if (fromLog !== undefined) {
+    if (positionals.length > 0) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--from-log DIR replaces the recording file\n${REPLAY_USAGE}`);
+  } else if (positionals.length !== 1) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `fleet replay takes one recording file\n${REPLAY_USAGE}`);
+  const files = fromLog !== undefined ? dataDirRecordings(fromLog) : [positionals[0]!];
+  const file = files[0]!;
   if (!existsSync(file)) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `no recording at ${file}`);
   const speedText = values.speed ?? 'max';
   const speed = speedText === 'max' ? Infinity : Number(speedText);
   if (!(speed > 0)) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--speed takes a positive number or 'max', got '${speedText}'`);
-  const config = values.config ? loadConfigFile(values.config) : defaultConfig();
+  const config = values.config ? loadConfigFile(values.config) : fromLog !== undefined ? recordedConfig(file) : defaultConfig();
   if (!values['market-only']) {
-    return runFullReplay({ file, config, speed, hash: values.hash ?? false, dataDir: values['data-dir'] ?? 'data', from: timeFlag(values.from, 'from'), to: timeFlag(values.to, 'to') });
+    return runFullReplay({ files, name: fromLog !== undefined ? `log-${basename(resolve(fromLog))}` : basename(file).replace(/\.[^.]*$/, ''), config, speed, hash: values.hash ?? false, dataDir: values['data-dir'] ?? 'data', from: timeFlag(values.from, 'from'), to: timeFlag(values.to, 'to') });
   }
 
   const pending: (() => void)[] = [];
@@ -128,14 +134,14 @@ function timeFlag(text: string | undefined, name: string): number | undefined {
 }
 
 /** The whole daemon over the recording; progress on stderr (a bar on a terminal, lines otherwise). */
-async function runFullReplay(o: { file: string; config: FleetConfig; speed: number; hash: boolean; dataDir: string; from: number | undefined; to: number | undefined }): Promise<number> {
-  const outDir = resolve(o.dataDir, 'replays', basename(o.file).replace(/\.[^.]*$/, ''));
+async function runFullReplay(o: { files: readonly string[]; name: string; config: FleetConfig; speed: number; hash: boolean; dataDir: string; from: number | undefined; to: number | undefined }): Promise<number> {
+  const outDir = resolve(o.dataDir, 'replays', o.name);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const tty = process.stderr.isTTY === true;
   const logger = createLogger({ level: 'warn', destination: pino.destination({ dest: join(outDir, 'replay.log'), sync: true }) });
   const result = await runReplaySession({
-    file: o.file,
+    file: o.files,
     config: o.config,
     outDir,
     speed: o.speed,
@@ -153,8 +159,8 @@ async function runFullReplay(o: { file: string; config: FleetConfig; speed: numb
   const auditPath = join(outDir, 'trade_audit.csv');
   const rows = existsSync(auditPath) ? readTradeAudit(auditPath) : [];
   const from = result.firstTs ?? 0;
-  const name = reportName('replay', basename(o.file).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 100) || 'recording');
-  const report = buildReport({ rows, from, to: Math.max(from + 1, (result.lastTs ?? from) + 1000), spreads: result.spreads, title: `Replay of ${basename(o.file)}` });
+  const name = reportName('replay', o.name.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 100) || 'recording');
+  const report = buildReport({ rows, from, to: Math.max(from + 1, (result.lastTs ?? from) + 1000), spreads: result.spreads, title: `Replay of ${o.name}` });
   const written = writeReport(resolve(o.dataDir), name, report);
   const counts = new Map<string, number>();
   for (const r of result.records) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
@@ -164,4 +170,24 @@ async function runFullReplay(o: { file: string; config: FleetConfig; speed: numb
   process.stdout.write(`${ov.trades} trades, win rate ${ov.trades ? `${(ov.winRate * 100).toFixed(1)} %` : '–'}, PnL after fees ${ov.pnl}; report: ${written.html}\n`);
   if (o.hash) process.stdout.write(`sha256=${result.hash}\n`);
   return 0;
+}
+
+/** Returns a data dir's recordings (`market.recordFrames`), oldest first. */
+function dataDirRecordings(dir: string): string[] {
+  const folder = join(resolve(dir), 'recordings');
+  const files = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(folder, f)) : [];
+  if (files.length === 0) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `no recordings in ${folder} (the daemon keeps them with market.recordFrames: true)`);
+  return files;
+}
+
+/** Returns the config a recording was made with (its header, secrets removed), or the defaults. */
+function recordedConfig(file: string): FleetConfig {
+  const first = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
+  try {
+    const header = JSON.parse(first) as { type?: string; config?: unknown };
+    if (header.type === 'recording' && header.config) return configSchema.parse(header.config);
+  } catch (e) {
+    throw new FleetError(ErrorCodes.CONFIG_INVALID, `the config recorded in ${file} is not usable (${errorMessage(e)}); pass --config FILE`);
+  }
+  return defaultConfig();
 }

@@ -350,6 +350,12 @@ const marketSchema = z
     downAfterMs: z.int().min(1000).default(60_000),
     /** Planned reconnect age (make-before-break); default: just before the venue's own cut. */
     connectionLifetimeMs: z.int().min(1000).optional(),
+    /**
+     * Keep the raw frames the daemon receives in `<data-dir>/recordings/` (one file per hour, each
+     * replayable on its own), so `fleet replay --from-log` can reproduce the session; the
+     * retention job deletes them past its horizon.
+     */
+    recordFrames: z.boolean().default(false),
   })
   .strict()
   .prefault({});

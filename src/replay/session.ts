@@ -24,7 +24,8 @@ import { startDaemon, type Daemon } from '../main.ts';
 import type { EventRecord } from '../runtime/eventLog.ts';
 
 export interface ReplayOptions {
-  readonly file: string;
+  /** One recording, or several fed in order as one (a data dir's hourly recordings). */
+  readonly file: string | readonly string[];
   readonly config: FleetConfig;
   /** Where the replay's trade audit and reports go (the store itself is in memory). */
   readonly outDir: string;
@@ -84,7 +85,9 @@ async function quiesce(pending: (() => void)[]): Promise<void> {
 
 /** Runs a replay to its end and returns the event log it produced, with its hash. */
 export async function runReplaySession(o: ReplayOptions): Promise<ReplayResult> {
-  const first = await firstTimestamp(o.file);
+  const files = typeof o.file === 'string' ? [o.file] : [...o.file];
+  let first: number | undefined;
+  for (const f of files) if ((first = await firstTimestamp(f)) !== undefined) break;
   const clock = new ManualClock(first ?? 0);
   const pending: (() => void)[] = [];
   // DRY: real (recorded) data, paper fills: nothing can reach a venue.
@@ -113,25 +116,27 @@ export async function runReplaySession(o: ReplayOptions): Promise<ReplayResult> 
   };
 
   await quiesce(pending);
-  let lineNo = 0;
-  const lines = createInterface({ input: createReadStream(o.file, 'utf8'), crlfDelay: Infinity });
-  for await (const line of lines) {
-    lineNo++;
-    const m = /"ts":\s*(\d+)/.exec(line);
-    const ts = m ? Number(m[1]) : undefined;
-    if (ts !== undefined && ((o.from !== undefined && ts < o.from) || (o.to !== undefined && ts > o.to))) continue;
-    if (ts !== undefined && ts > clock.now()) {
-      if (Number.isFinite(o.speed)) {
-        const wait = wallStart + (ts - (first ?? ts)) / o.speed - wall.now();
-        if (wait > 1) await new Promise<void>((r) => setTimeout(r, wait));
+  for (const file of files) {
+    let lineNo = 0;
+    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+    for await (const line of lines) {
+      lineNo++;
+      const m = /"ts":\s*(\d+)/.exec(line);
+      const ts = m ? Number(m[1]) : undefined;
+      if (ts !== undefined && ((o.from !== undefined && ts < o.from) || (o.to !== undefined && ts > o.to))) continue;
+      if (ts !== undefined && ts > clock.now()) {
+        if (Number.isFinite(o.speed)) {
+          const wait = wallStart + (ts - (first ?? ts)) / o.speed - wall.now();
+          if (wait > 1) await new Promise<void>((r) => setTimeout(r, wait));
+        }
+        await moveTo(ts);
       }
-      await moveTo(ts);
-    }
-    replayer.line(line, lineNo);
-    await quiesce(pending);
-    if (o.progress && wall.now() - lastProgress >= (o.progressEveryMs ?? 500)) {
-      lastProgress = wall.now();
-      report(false);
+      replayer.line(line, lineNo);
+      await quiesce(pending);
+      if (o.progress && wall.now() - lastProgress >= (o.progressEveryMs ?? 500)) {
+        lastProgress = wall.now();
+        report(false);
+      }
     }
   }
   // Let what the last frames started finish (entries' timeouts, cooldowns) for one more second.

@@ -1,13 +1,6 @@
 // Types for web/lib/statechart.js (plain JS served to the browser), for the TypeScript tests.
-export interface ChartTransition { readonly event: string; readonly targets: readonly string[]; readonly guard?: string }
-export interface ChartNode {
-  readonly id: string;
-  readonly key: string;
-  readonly type: string;
-  readonly initial?: string;
-  readonly transitions: readonly ChartTransition[];
-  readonly states: Readonly<Record<string, ChartNode>>;
-}
+import type { ChartNode } from '../../src/runtime/chart.ts';
+export type { ChartNode, ChartTransition } from '../../src/runtime/chart.ts';
 export interface EdgeLabel { x: number; y: number; w: number; h: number; lines: string[]; more: number }
 export interface LayoutNode {
   path: string; key: string; type: string; depth: number; rank: number;

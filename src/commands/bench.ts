@@ -22,6 +22,9 @@ import { benchArbitrage } from '../bench/arbitrage.ts';
 import { benchArbitrageLatency } from '../bench/arbitrageLatency.ts';
 import { benchFeatures } from '../bench/features.ts';
 import { benchScalperTicks } from '../bench/scalperTicks.ts';
+import { benchReplay } from '../bench/replay.ts';
+import { benchReports } from '../reports/bench.ts';
+import { benchRetention } from '../bench/retention.ts';
 
 export { BENCH_USAGE } from './benchUsage.ts';
 
@@ -38,6 +41,9 @@ const MEASUREMENTS: readonly { name: BenchName; run: () => Promise<Row[]> }[] = 
   { name: 'arbitrage', run: async () => [...(await benchArbitrage()), ...(await benchArbitrageLatency())] },
   { name: 'features', run: () => benchFeatures() },
   { name: 'scalper', run: () => benchScalperTicks() },
+  { name: 'reports', run: benchReports },
+  { name: 'retention', run: benchRetention },
+  { name: 'replay', run: () => benchReplay() },
 ];
 
 /** Runs `fleet bench`; returns the exit code. */

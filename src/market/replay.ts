@@ -124,7 +124,8 @@ export class RecordingReplayer {
         this.stats.rest++;
         this.noteTs(rec.ts);
         const snap = rec.status === 200 ? adapter.parseRecordedSnapshot?.(rec.url, rec.body, rec.ts, this.lookup(rec.venue)) : undefined;
-        const books = this.latest.get(rec.venue);
+        // The snapshot belongs to the connection that carries the instrument (a venue may use several).
+        const books = snap && ([...this.conns].find(([k, b]) => k.startsWith(`${rec.venue}#`) && b.books.has(snap.instrument))?.[1] ?? this.latest.get(rec.venue));
         const sync = snap && books?.get(snap.instrument);
         if (snap && sync && this.market.ingest(snap, sync) === 'resync') this.stats.resyncs++;
         return rec.ts;

@@ -167,12 +167,15 @@ export class ScalperService {
   private onReading(id: string): void {
     const r = this.d.features.reading(id);
     const inst = this.d.instrument(id);
-    if (!r || !inst || inst.kind !== 'perp' || !this.d.config().scalper.enabled) return;
+    if (!r || !inst || inst.kind !== 'perp') return;
     const now = this.d.clock.now();
+    const global = this.d.features.globalRegime()?.regime ?? 'GLOBAL_NORMAL';
+    // Open scalps are managed in every mode and with the scalper switched off: a mode switch or a
+    // config reload must not leave a position unwatched.
+    this.trader?.onReading(id, { pumpPhase: r.view.pump.phase, globalPanic: global === 'GLOBAL_PANIC' });
+    if (!this.d.config().scalper.enabled) return;
     const signal = this.d.mode() === 'signal';
     if (signal) for (const c of this.tracker.onPrice(id, now, r.view.mid)) this.closed(c, now);
-    const global = this.d.features.globalRegime()?.regime ?? 'GLOBAL_NORMAL';
-    if (this.trading()) this.trader!.onReading(id, { pumpPhase: r.view.pump.phase, globalPanic: global === 'GLOBAL_PANIC' });
     if (!signal && !this.trading()) return;
     // Members only, when a universe runs; a symbol with a scalp open keeps its chart regardless.
     if (this.d.universe && !this.d.universe.member(id) && !this.trader?.trade(id)) return;

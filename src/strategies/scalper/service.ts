@@ -31,7 +31,8 @@ import { SignalTracker, type ClosedSignal } from './signalTracker.ts';
 import { signalReport } from './signalReport.ts';
 import { SymbolProfiles } from './profiles.ts';
 import { lotOf } from './tpsl.ts';
-import { limitOptions, signalOptions, TradeLimits, type TradeLimitsJSON } from './settings.ts';
+import { limitOptions, signalOptions } from './settings.ts';
+import { AdmissionCounts, type AdmissionCountsJSON } from './admissions.ts';
 import { ScalpTrader } from './trader.ts';
 import { entryPrice, filledLots, type ScalpTrade } from './scalpTrade.ts';
 import type { TradeAuditRow } from '../../execution/tradeAudit.ts';
@@ -79,7 +80,7 @@ function spoofShare(r: SymbolReading, side: 'bid' | 'ask'): number {
 export class ScalperService {
   tracker = new SignalTracker();
   profiles = new SymbolProfiles();
-  limits = new TradeLimits();
+  limits = new AdmissionCounts();
   readonly trader: ScalpTrader | undefined;
   private readonly charts = new Set<string>();
   private readonly spawning = new Set<string>();
@@ -111,11 +112,11 @@ export class ScalperService {
     const raw = await this.d.store.meta.get(STATE_KEY);
     if (raw) {
       try {
-        const s = JSON.parse(raw) as { tracker: Parameters<typeof SignalTracker.from>[0]; profiles: Parameters<typeof SymbolProfiles.from>[0]; generated: { instrument: string; ts: number }[]; limits?: TradeLimitsJSON };
+        const s = JSON.parse(raw) as { tracker: Parameters<typeof SignalTracker.from>[0]; profiles: Parameters<typeof SymbolProfiles.from>[0]; generated: { instrument: string; ts: number }[]; limits?: AdmissionCountsJSON };
         this.tracker = SignalTracker.from(s.tracker);
         this.profiles = SymbolProfiles.from(s.profiles);
         this.generated = s.generated;
-        this.limits = TradeLimits.from(s.limits);
+        this.limits = AdmissionCounts.from(s.limits);
       } catch (e) {
         this.d.logger.error({ err: String(e) }, 'saved signals unreadable; starting with none');
       }

@@ -22,7 +22,8 @@
  *   mfeBps / maeBps  the largest favourable / adverse move seen from the entry (both ≥ 0)
  * A signal whose instrument stops printing is closed by `onTime` at its last price once expired.
  */
-import type { Signal, SignalLimitState, SignalTier } from './signals.ts';
+import type { Signal, SignalLimitState } from './signals.ts';
+import { AdmissionCounts, type AdmissionCountsJSON } from './admissions.ts';
 
 export type SignalOutcome = 'stop' | 'tp2' | 'breakeven' | 'expiry';
 
@@ -73,18 +74,12 @@ export interface SignalTrackerOptions {
 
 export const DEFAULT_TRACKER_OPTIONS: SignalTrackerOptions = { maxHoldMs: 15 * 60_000, tp1Fraction: 0.5, keepClosed: 10_000 };
 
-export interface SignalTrackerState {
+export interface SignalTrackerState extends AdmissionCountsJSON {
   readonly open: readonly OpenSignalState[];
   readonly closed: readonly ClosedSignal[];
-  /** The UTC day (days since the epoch) the tier counts are for. */
-  readonly day: number;
-  readonly today: Readonly<Record<SignalTier, number>>;
-  readonly lastLossAt: Readonly<Record<string, number>>;
 }
 
-const DAY_MS = 86_400_000;
 const NONE: readonly ClosedSignal[] = Object.freeze([]);
-const zeroTiers = (): Record<SignalTier, number> => ({ HIGH: 0, MEDIUM: 0, LOW: 0 });
 /** True when the price has reached the level in direction dir (1: at or above). */
 const reached = (price: number, level: number, dir: number): boolean => dir * (price - level) >= -1e-9 * Math.abs(level);
 
@@ -92,9 +87,7 @@ const reached = (price: number, level: number, dir: number): boolean => dir * (p
 export class SignalTracker {
   private readonly byInstrument = new Map<string, OpenSignalState[]>();
   private closedList: ClosedSignal[] = [];
-  private day = -1;
-  private today: Record<SignalTier, number> = zeroTiers();
-  private readonly lastLoss = new Map<string, number>();
+  private counts = new AdmissionCounts();
 
   constructor(private readonly opts: SignalTrackerOptions = DEFAULT_TRACKER_OPTIONS) {}
 
@@ -104,12 +97,7 @@ export class SignalTracker {
     if (list?.some((o) => o.signal.id === signal.id)) throw new Error(`signal ${signal.id} is already open`);
     if (!list) this.byInstrument.set(signal.instrument, (list = []));
     list.push({ signal, stop: signal.stop, remaining: 1, tp1Hit: false, exits: [], mfeBps: 0, maeBps: 0, lastPrice: signal.entry });
-    const day = Math.floor(signal.ts / DAY_MS);
-    if (day !== this.day) {
-      this.day = day;
-      this.today = zeroTiers();
-    }
-    this.today[signal.tier]++;
+    this.counts.entered(signal);
   }
 
   /** Moves the instrument's open signals on one price; returns those that closed. */
@@ -158,15 +146,14 @@ export class SignalTracker {
 
   /** Returns what the limits read for a signal at `ts`: the open signals, the day's tier counts, the last losses. */
   limitState(ts: number): SignalLimitState {
-    const today = Math.floor(ts / DAY_MS) === this.day ? { ...this.today } : zeroTiers();
-    return { open: this.openSignals(), today, lastLossAt: Object.fromEntries(this.lastLoss) };
+    return this.counts.state(ts, this.openSignals());
   }
 
   /** Returns the tracker's state as plain data. */
   toJSON(): SignalTrackerState {
     const open: OpenSignalState[] = [];
     for (const list of this.byInstrument.values()) for (const o of list) open.push({ ...o, exits: [...o.exits] });
-    return { open, closed: [...this.closedList], day: this.day, today: { ...this.today }, lastLossAt: Object.fromEntries(this.lastLoss) };
+    return { open, closed: [...this.closedList], ...this.counts.toJSON() };
   }
 
   /** Returns a tracker restored from `toJSON()` output. */
@@ -178,9 +165,7 @@ export class SignalTracker {
       list.push({ ...o, exits: [...o.exits] });
     }
     t.closedList = [...state.closed];
-    t.day = state.day;
-    t.today = { ...state.today };
-    for (const [k, v] of Object.entries(state.lastLossAt)) t.lastLoss.set(k, v);
+    t.counts = AdmissionCounts.from(state);
     return t;
   }
 
@@ -248,7 +233,7 @@ export class SignalTracker {
       mfeBps: o.mfeBps,
       maeBps: o.maeBps,
     };
-    if (pnlBps < 0) this.lastLoss.set(s.instrument, ts);
+    if (pnlBps < 0) this.counts.lost(s.instrument, ts);
     this.closedList.push(closed);
     if (this.closedList.length > this.opts.keepClosed) this.closedList.splice(0, this.closedList.length - this.opts.keepClosed);
     return closed;

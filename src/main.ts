@@ -243,8 +243,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   await execution?.start();
   // Notifications (kill switch, risk-off, orphaned legs, integrity, daily summary) follow the
   // committed event log and send in the background: they never hold up trading.
-  const notifier = startDaemonNotifier({
-    config: replay ? { ...config.notify, telegram: { ...config.notify.telegram, enabled: false }, webhook: { ...config.notify.webhook, enabled: false }, dailySummaryUtcHour: null } : config.notify,
+  const notifier = replay ? undefined : startDaemonNotifier({
+    config: config.notify,
     clock,
     logger,
     eventLog,
@@ -445,7 +445,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await featureStore?.stop();
       await arbitrage?.stop();
       await execution?.stop();
-      await notifier.stop();
+      await notifier?.stop();
       market?.stop();
       await recorder?.close();
       await sim?.close();

@@ -60,13 +60,19 @@ export interface ReplayResult {
   readonly spreads: readonly { route: string; points: readonly { ts: number; netBps: number; grossBps: number }[] }[];
 }
 
+/** Returns a recording line's timestamp (every line but the header carries one, first after its type). */
+function tsOf(line: string): number | undefined {
+  const m = /"ts":\s*(\d+)/.exec(line);
+  return m ? Number(m[1]) : undefined;
+}
+
 /** Returns the first timestamp the recording carries (the replay's clock starts there). */
 async function firstTimestamp(file: string): Promise<number | undefined> {
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   try {
     for await (const line of lines) {
-      const m = /"ts":\s*(\d+)/.exec(line);
-      if (m) return Number(m[1]);
+      const ts = tsOf(line);
+      if (ts !== undefined) return ts;
     }
   } finally {
     lines.close();
@@ -121,8 +127,7 @@ export async function runReplaySession(o: ReplayOptions): Promise<ReplayResult> 
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
     for await (const line of lines) {
       lineNo++;
-      const m = /"ts":\s*(\d+)/.exec(line);
-      const ts = m ? Number(m[1]) : undefined;
+      const ts = tsOf(line);
       if (ts !== undefined && ((o.from !== undefined && ts < o.from) || (o.to !== undefined && ts > o.to))) continue;
       if (ts !== undefined && ts > clock.now()) {
         if (Number.isFinite(o.speed)) {

@@ -9,21 +9,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/core/clock.ts';
 import { SimCluster } from '../../src/sim/cluster.ts';
 import type { VenueId } from '../../src/config/schema.ts';
-import { tempDir } from '../helpers.ts';
-import { eventually, startDaemonProcess, type RunningDaemon } from './daemon.process.ts';
+import { eventually, processScope, simVenueConfig } from './daemon.process.ts';
 
-const tmp = tempDir('fleet-kill9-saga-');
-const running: RunningDaemon[] = [];
-let cluster: SimCluster | undefined;
-afterAll(async () => {
-  for (const d of running) d.proc.kill('SIGKILL');
-  await cluster?.close();
-  tmp.cleanup();
-});
+const scope = processScope('fleet-kill9-saga-');
+const { tmp } = scope;
 
 interface SagaJson {
   id: string;
@@ -35,13 +28,11 @@ interface SagaJson {
 describe('kill -9 with an orphaned leg', () => {
   it('restores the saga in orphaned and finishes the recovery after the restart', async () => {
     const venues: VenueId[] = ['binance-usdm', 'bybit-linear'];
-    cluster = new SimCluster({ seed: 5, scenario: 'calm', clock: new SystemClock(), venues, stepMs: 100 });
+    const cluster = scope.track(new SimCluster({ seed: 5, scenario: 'calm', clock: new SystemClock(), venues, stepMs: 100 }));
     await cluster.listen();
     cluster.run();
     const ep = Object.fromEntries(cluster.endpoints().map((e) => [e.venue, e]));
-    const venue = (v: VenueId) => ({
-      wsUrl: ep[v]!.wsUrl, restUrl: ep[v]!.restUrl, privateWsUrl: ep[v]!.wsUrl, symbols: ['BTCUSDT'], key: ep[v]!.credentials.apiKey, secret: ep[v]!.credentials.apiSecret,
-    });
+    const venue = (v: VenueId) => simVenueConfig(ep[v]!, ['BTCUSDT']);
     const config = join(tmp.dir, 'fleet.json');
     writeFileSync(config, JSON.stringify({
       mode: 'live',
@@ -58,8 +49,7 @@ describe('kill -9 with an orphaned leg', () => {
     const env = { FLEET_LIVE_PIN: '1357' };
     const dataDir = join(tmp.dir, 'data');
     const start = async () => {
-      const d = await startDaemonProcess(dataDir, ['--config', config], env);
-      running.push(d);
+      const d = await scope.start(dataDir, ['--config', config], env);
       return { d, post: d.post, get: d.get };
     };
 

@@ -2,7 +2,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 import type { Daemon } from '../../src/main.ts';
+import type { SimVenueEndpoint } from '../../src/sim/cluster.ts';
+import { tempDir } from '../helpers.ts';
 import type { EventQuery, EventRecord } from '../../src/runtime/eventLog.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/fleet.js');
@@ -79,4 +82,44 @@ export async function logRecords(d: Pick<Daemon, 'runtime' | 'eventLog'>, q: Eve
   const out: EventRecord[] = [];
   for await (const r of d.eventLog.query(q)) out.push(r);
   return out;
+}
+
+/**
+ * What a test file's daemon processes need: a temp dir, `start` (a `fleet start` process tracked
+ * for the end) and `track` (anything with `close()`, such as a simulated cluster). After the file's
+ * tests every process still running is killed (and waited for), everything tracked is closed and
+ * the dir removed.
+ */
+export function processScope(prefix: string): {
+  tmp: { dir: string; cleanup: () => void };
+  start: (dataDir: string, extra?: string[], env?: NodeJS.ProcessEnv) => Promise<RunningDaemon>;
+  track: <T extends { close(): Promise<void> }>(thing: T) => T;
+} {
+  const tmp = tempDir(prefix);
+  const running: RunningDaemon[] = [];
+  const closing: { close(): Promise<void> }[] = [];
+  afterAll(async () => {
+    // Killed and gone before the dir is removed: a dying process must not write into it.
+    for (const d of running) if (d.proc.exitCode === null && d.proc.signalCode === null) d.proc.kill('SIGKILL');
+    await Promise.all(running.map((d) => d.exited));
+    for (const c of closing) await c.close();
+    tmp.cleanup();
+  });
+  return {
+    tmp,
+    start: async (dataDir, extra = [], env = {}) => {
+      const d = await startDaemonProcess(dataDir, extra, env);
+      running.push(d);
+      return d;
+    },
+    track: (thing) => {
+      closing.push(thing);
+      return thing;
+    },
+  };
+}
+
+/** Returns a simulated venue as a config's venue entry: its public and private URLs and its API keys. */
+export function simVenueConfig(e: SimVenueEndpoint, symbols: string[]): Record<string, unknown> {
+  return { wsUrl: e.wsUrl, restUrl: e.restUrl, privateWsUrl: e.wsUrl, symbols, key: e.credentials.apiKey, secret: e.credentials.apiSecret };
 }

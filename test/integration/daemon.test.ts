@@ -1,9 +1,8 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { tempDir } from '../helpers.ts';
-import { eventually, runCli, startDaemonProcess, type RunningDaemon } from './daemon.process.ts';
+import { eventually, processScope, runCli, type RunningDaemon } from './daemon.process.ts';
 
 interface Rec {
   seq: number;
@@ -15,18 +14,9 @@ interface Rec {
   data?: Record<string, unknown>;
 }
 
-const tmp = tempDir('fleet-daemon-');
-const running: RunningDaemon[] = [];
-afterAll(() => {
-  for (const d of running) d.proc.kill('SIGKILL');
-  tmp.cleanup();
-});
-
-async function start(dataDir: string, extra: string[] = []): Promise<RunningDaemon> {
-  const d = await startDaemonProcess(dataDir, extra);
-  running.push(d);
-  return d;
-}
+const scope = processScope('fleet-daemon-');
+const { tmp } = scope;
+const start = (dataDir: string, extra: string[] = []): Promise<RunningDaemon> => scope.start(dataDir, extra);
 
 const getJson = async (url: string) => (await fetch(url)).json();
 const post = (url: string, token?: string, body?: unknown) =>

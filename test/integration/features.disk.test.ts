@@ -8,17 +8,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers.ts';
-import { eventually, startDaemonProcess, type RunningDaemon } from './daemon.process.ts';
+import { describe, expect, it } from 'vitest';
+import { eventually, processScope, type RunningDaemon } from './daemon.process.ts';
 
-const tmp = tempDir('fleet-features-disk-');
-const running: RunningDaemon[] = [];
-afterAll(async () => {
-  for (const d of running) if (d.proc.exitCode === null && d.proc.signalCode === null) d.proc.kill('SIGKILL');
-  await Promise.all(running.map((d) => d.exited));
-  tmp.cleanup();
-});
+const scope = processScope('fleet-features-disk-');
+const { tmp } = scope;
 
 const BTC = 'bybit-linear:BTCUSDT';
 const PATH = `/api/symbol/${encodeURIComponent(BTC)}`;
@@ -32,8 +26,7 @@ function config(name: string, extra: Record<string, unknown> = {}): string {
 }
 
 async function start(dataDir: string, configFile: string) {
-  const d = await startDaemonProcess(dataDir, ['--config', configFile, '--seed', '4']);
-  running.push(d);
+  const d = await scope.start(dataDir, ['--config', configFile, '--seed', '4']);
   const get = async (p: string) => {
     const res = await fetch(d.url + p);
     return res.ok ? res.json() : undefined;

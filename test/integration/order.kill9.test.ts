@@ -8,24 +8,17 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/core/clock.ts';
 import { SimCluster } from '../../src/sim/cluster.ts';
-import { tempDir } from '../helpers.ts';
-import { eventually, startDaemonProcess, type RunningDaemon } from './daemon.process.ts';
+import { eventually, processScope, simVenueConfig, type RunningDaemon } from './daemon.process.ts';
 
-const tmp = tempDir('fleet-kill9-order-');
-const running: RunningDaemon[] = [];
-let cluster: SimCluster | undefined;
-afterAll(async () => {
-  for (const d of running) d.proc.kill('SIGKILL');
-  await cluster?.close();
-  tmp.cleanup();
-});
+const scope = processScope('fleet-kill9-order-');
+const { tmp } = scope;
 
 describe('kill -9 mid-submit', () => {
   it('restores the order from its durable intent and resolves it at the venue by client id', async () => {
-    cluster = new SimCluster({ seed: 3, scenario: 'calm', clock: new SystemClock(), venues: ['bybit-linear'], stepMs: 100 });
+    const cluster = scope.track(new SimCluster({ seed: 3, scenario: 'calm', clock: new SystemClock(), venues: ['bybit-linear'], stepMs: 100 }));
     await cluster.listen();
     cluster.run();
     const ep = cluster.endpoints()[0]!;
@@ -33,15 +26,14 @@ describe('kill -9 mid-submit', () => {
     writeFileSync(config, JSON.stringify({
       mode: 'live',
       venues: {
-        'bybit-linear': { wsUrl: ep.wsUrl, restUrl: ep.restUrl, privateWsUrl: ep.wsUrl, symbols: ['BTCUSDT'], key: ep.credentials.apiKey, secret: ep.credentials.apiSecret },
+        'bybit-linear': simVenueConfig(ep, ['BTCUSDT']),
       },
       execution: { reconcileIntervalMs: 500, reconcileGraceMs: 2000 },
     }));
     const env = { FLEET_LIVE_PIN: '2468' };
     const dataDir = join(tmp.dir, 'data');
     const start = async (): Promise<{ d: RunningDaemon; post: (p: string, b: unknown) => Promise<Response>; get: (p: string) => Promise<any> }> => {
-      const d = await startDaemonProcess(dataDir, ['--config', config, '--debug-faults'], env);
-      running.push(d);
+      const d = await scope.start(dataDir, ['--config', config, '--debug-faults'], env);
       return { d, post: d.post, get: d.get };
     };
 

@@ -9,20 +9,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/core/clock.ts';
 import { SimCluster } from '../../src/sim/cluster.ts';
-import { tempDir } from '../helpers.ts';
-import { eventually, startDaemonProcess, type RunningDaemon } from './daemon.process.ts';
+import { eventually, processScope, simVenueConfig } from './daemon.process.ts';
 
-const tmp = tempDir('fleet-kill9-scalp-');
-const running: RunningDaemon[] = [];
-let cluster: SimCluster | undefined;
-afterAll(async () => {
-  for (const d of running) d.proc.kill('SIGKILL');
-  await cluster?.close();
-  tmp.cleanup();
-});
+const scope = processScope('fleet-kill9-scalp-');
+const { tmp } = scope;
 
 interface Scalp {
   id: string;
@@ -32,7 +25,7 @@ interface Scalp {
 
 describe('kill -9 with a scalp open', () => {
   it('resumes the scalp after the restart, closes it once, and ends flat', async () => {
-    cluster = new SimCluster({ seed: 9, scenario: 'calm', clock: new SystemClock(), venues: ['bybit-linear'], stepMs: 100 });
+    const cluster = scope.track(new SimCluster({ seed: 9, scenario: 'calm', clock: new SystemClock(), venues: ['bybit-linear'], stepMs: 100 }));
     await cluster.listen();
     cluster.run();
     const e = cluster.endpoints()[0]!;
@@ -40,7 +33,7 @@ describe('kill -9 with a scalp open', () => {
     writeFileSync(config, JSON.stringify({
       mode: 'live',
       venues: {
-        'bybit-linear': { wsUrl: e.wsUrl, restUrl: e.restUrl, privateWsUrl: e.wsUrl, symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'WIFUSDT'], key: e.credentials.apiKey, secret: e.credentials.apiSecret },
+        'bybit-linear': simVenueConfig(e, ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'WIFUSDT']),
       },
       execution: { reconcileIntervalMs: 500, reconcileGraceMs: 3000 },
       scalper: {
@@ -55,8 +48,7 @@ describe('kill -9 with a scalp open', () => {
     const env = { FLEET_LIVE_PIN: '2468' };
     const dataDir = join(tmp.dir, 'data');
     const start = async () => {
-      const d = await startDaemonProcess(dataDir, ['--config', config], env);
-      running.push(d);
+      const d = await scope.start(dataDir, ['--config', config], env);
       return { d, post: d.post, get: d.get };
     };
 

@@ -1,7 +1,6 @@
 /** Audit rows and closed signals for the report tests. */
 import type { TradeAuditRow } from '../../src/execution/tradeAudit.ts';
-import type { Signal } from '../../src/strategies/scalper/signals.ts';
-import type { ClosedSignal } from '../../src/strategies/scalper/signalTracker.ts';
+export { closedSignal } from '../strategies/scalper/signalFixtures.ts';
 
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
@@ -30,18 +29,6 @@ export function row(pnl: string, closed: number, opts: { strategy?: 'arbitrage' 
   };
 }
 
-/** A closed signal issued at ts with its pnlBps after fees. */
-export function closedSignal(instrument: string, ts: number, pnlBps: number, holdMs = 60_000): ClosedSignal {
-  const signal = {
-    id: `${instrument}:long:${ts}`, instrument, asset: 'X', side: 'long', ts, entry: 100, stop: 99.85, tp1: 100.15, tp2: 100.3,
-    breakEvenStop: 100.11, quality: 0.8, tier: 'HIGH', conditions: [], suggestedQty: 1, suggestedNotional: 100,
-    riskReward: 1, expectedHoldMs: 27_000, feesBps: 11, regime: 'NORMAL',
-  } satisfies Signal;
-  return {
-    signal, closedAt: ts + holdMs, holdMs, outcome: pnlBps > 0 ? 'tp2' : 'stop', tp1Hit: pnlBps > 0, exits: [],
-    grossBps: pnlBps + 11, pnlBps, rMultiple: pnlBps / 15, pnlQuote: pnlBps / 100, mfeBps: 0, maeBps: 0,
-  };
-}
 
 /** Returns the exact sum of decimal strings, computed independently of the code under test (BigInt at 40 decimals). */
 export function exactSum(values: readonly string[]): string {

@@ -1,27 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maxDrawdown, sharpeOf, signalReport, utcDay } from '../../../src/strategies/scalper/signalReport.ts';
-import type { Signal } from '../../../src/strategies/scalper/signals.ts';
-import type { ClosedSignal } from '../../../src/strategies/scalper/signalTracker.ts';
+import { closedSignal as closed } from './signalFixtures.ts';
 
 const SOL = 'bybit-linear:SOLUSDT';
 const BTC = 'bybit-linear:BTCUSDT';
 const ETH = 'bybit-linear:ETHUSDT';
 const D1 = Date.UTC(2024, 0, 1);
 const D2 = Date.UTC(2024, 0, 2);
-
-/** A closed signal issued at ts, held holdMs, with pnlBps after fees (R = pnl / 15 bps of risk). */
-function closed(instrument: string, ts: number, pnlBps: number, holdMs = 60_000): ClosedSignal {
-  const signal = {
-    id: `${instrument}:long:${ts}`, instrument, asset: 'X', side: 'long', ts, entry: 100, stop: 99.85, tp1: 100.15, tp2: 100.3,
-    breakEvenStop: 100.11, quality: 0.8, tier: 'HIGH', conditions: [], suggestedQty: 1, suggestedNotional: 100,
-    riskReward: 1, expectedHoldMs: 27_000, feesBps: 11, regime: 'NORMAL',
-  } satisfies Signal;
-  return {
-    signal, closedAt: ts + holdMs, holdMs, outcome: pnlBps > 0 ? 'tp2' : 'stop', tp1Hit: pnlBps > 0, exits: [],
-    grossBps: pnlBps + 11, pnlBps, rMultiple: pnlBps / 15, pnlQuote: pnlBps / 100, mfeBps: 0, maeBps: 0,
-  };
-}
 
 describe('sharpeOf and maxDrawdown by hand', () => {
   it('Sharpe on 4 returns: [10, −5, 20, −5] ⇒ mean 5, sample std √150 ⇒ 0.4082', () => {

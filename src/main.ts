@@ -30,6 +30,7 @@ import { routeSpecs } from './strategies/arbitrage/routes.ts';
 import { FeatureService } from './features/service.ts';
 import { FeatureStore } from './features/featureStore.ts';
 import { ScalperService } from './strategies/scalper/service.ts';
+import { TradeAudit } from './execution/tradeAudit.ts';
 import { UniverseService } from './strategies/scalper/universeService.ts';
 import { NewsBoard } from './features/news.ts';
 import { missingLiveKeys } from './execution/modeControl.ts';
@@ -241,6 +242,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       })
     : undefined;
   await execution?.start();
+  // The trade audit: one file, one handle, written by both strategies, open while they run.
+  const audit = execution ? TradeAudit.open(join(dataDir, 'trade_audit.csv')) : undefined;
   // Notifications (kill switch, risk-off, orphaned legs, integrity, daily summary) follow the
   // committed event log and send in the background: they never hold up trading.
   const notifier = replay ? undefined : startDaemonNotifier({
@@ -255,8 +258,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     dailyLossLimit: () => config.risk.dailyLossLimit,
   });
   // Arbitrage trades where orders can be placed; its routes are checked now (a bad one exits 2).
-  const arbitrage = market && execution && routeSpecs(config).length > 0
-    ? new ArbitrageService({ config, clock, logger: logger.child({ component: 'arbitrage' }), runtime, eventLog, store, dataDir, market, execution })
+  const arbitrage = market && execution && audit && routeSpecs(config).length > 0
+    ? new ArbitrageService({ config, clock, logger: logger.child({ component: 'arbitrage' }), runtime, eventLog, store, audit, market, execution })
     : undefined;
   await arbitrage?.start();
 
@@ -313,7 +316,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         runtime,
         eventLog,
         store,
-        dataDir,
+        ...(audit ? { audit } : {}),
         features,
         ...(universe ? { universe } : {}),
         ...(execution
@@ -444,6 +447,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       features?.stop();
       await featureStore?.stop();
       await arbitrage?.stop();
+      audit?.close();
       await execution?.stop();
       await notifier?.stop();
       market?.stop();

@@ -7,7 +7,7 @@
  * at open make a re-recorded trade (after a crash-restart) a no-op.
  */
 import { closeSync, existsSync, fdatasyncSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { ErrorCodes, FleetError } from '../core/errors.ts';
 
 /** The header, exactly as CONTRACT.md states it. */
@@ -246,37 +246,6 @@ function syncDir(path: string): void {
 
 /** The append-only trade audit file. */
 export class TradeAudit {
-  /** The files this process has open through `shared`, with how many holders each has. */
-  private static readonly opened = new Map<string, { audit: TradeAudit; holders: number }>();
-
-  /**
-   * Returns this process's one handle on the file (opening it on first use): the arbitrage and the
-   * scalper write the same file, and one handle keeps one set of ids and one repair state.
-   * Each holder calls `release()` once; the last release closes the file.
-   */
-  static shared(path: string): TradeAudit {
-    const key = resolve(path);
-    const held = TradeAudit.opened.get(key);
-    if (held && held.audit.fd !== undefined) {
-      held.holders += 1;
-      return held.audit;
-    }
-    const audit = TradeAudit.open(path);
-    TradeAudit.opened.set(key, { audit, holders: 1 });
-    return audit;
-  }
-
-  /** Gives up one `shared` hold; the last one closes the file. */
-  release(): void {
-    const key = resolve(this.path);
-    const held = TradeAudit.opened.get(key);
-    if (held?.audit !== this) return this.close();
-    held.holders -= 1;
-    if (held.holders > 0) return;
-    TradeAudit.opened.delete(key);
-    this.close();
-  }
-
   private constructor(
     readonly path: string,
     private fd: number | undefined,

@@ -28,15 +28,17 @@ import { MidVolatility } from './volatility.ts';
 import { allocate, opportunityScore } from './score.ts';
 import type { ArbMetrics } from './metrics.ts';
 import { TradeBook } from './tradeBook.ts';
+import type { TradeAudit } from '../../execution/tradeAudit.ts';
 import { SagaRunner, SAGA_PREFIX } from './sagaRunner.ts';
 import { sagaNet } from './trade.ts';
 import { ExposureTracker } from './exposureTracker.ts';
 import type { RebalanceAdvice } from './rebalance.ts';
 import { accountValue, rebalanceAdvice, sagaJson, usdMid, type SagaJson } from './views.ts';
 
-/** What the execution service is built from, and the data dir (trade_audit.csv), market data and execution. */
+/** What the execution service is built from, the trade audit, market data and execution. */
 export interface ArbitrageDeps extends Pick<ExecutionDeps, 'config' | 'clock' | 'logger' | 'runtime' | 'eventLog' | 'store'> {
-  readonly dataDir: string;
+  /** The data dir's trade_audit.csv (shared with the scalper). */
+  readonly audit: TradeAudit;
   readonly market: MarketService;
   readonly execution: ExecutionService;
 }
@@ -79,7 +81,7 @@ export class ArbitrageService {
   constructor(private readonly d: ArbitrageDeps) {
     this.config = d.config;
     this.params = edgeParams(d.config);
-    this.trades = new TradeBook(d.store, d.dataDir);
+    this.trades = new TradeBook(d.store, d.audit);
     const a = d.config.arbitrage;
     this.logic = routeMachine.provide({ actions: { requestFire: ({ context }) => this.requestFire(context.id) } });
     for (const spec of routeSpecs(d.config)) {

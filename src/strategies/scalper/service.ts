@@ -17,11 +17,10 @@
  * close each other's legs.
  */
 import type { Subscription } from 'rxjs';
-import { join } from 'node:path';
 import type { FleetConfig, Mode } from '../../config/schema.ts';
 import type { ExecutionDeps } from '../../execution/service.ts';
 import type { OrderManager } from '../../execution/orderManager.ts';
-import { TradeAudit } from '../../execution/tradeAudit.ts';
+import type { TradeAudit } from '../../execution/tradeAudit.ts';
 import type { Instrument } from '../../model/instrument.ts';
 import type { FeatureService, SymbolReading } from '../../features/service.ts';
 import { symbolMachine, EXPOSED_STATES, type SymbolContext, type SymbolEvent } from '../../../machines/symbol.machine.ts';
@@ -50,7 +49,8 @@ export interface ScalperExecution {
 export interface ScalperDeps extends Pick<ExecutionDeps, 'clock' | 'logger' | 'runtime' | 'eventLog' | 'store'> {
   config(): FleetConfig;
   readonly features: FeatureService;
-  readonly dataDir?: string;
+  /** The data dir's trade_audit.csv (shared with the arbitrage): closed scalps are written there. */
+  readonly audit?: TradeAudit;
   readonly execution?: ScalperExecution;
   /** The universe selector, when one runs: only its members get charts. */
   readonly universe?: { member(id: string): { category: 'prime' | 'normal' | 'wild'; newListing: boolean } | undefined };
@@ -86,7 +86,6 @@ export class ScalperService {
   private readonly spawning = new Set<string>();
   private readonly subs: Subscription[] = [];
   private readonly logic;
-  private audit: TradeAudit | undefined;
   /** Every signal made, emitted or refused by the limits (instrument and time), the last 10 000. */
   private generated: { instrument: string; ts: number }[] = [];
 
@@ -102,7 +101,7 @@ export class ScalperService {
       this.trader = new ScalpTrader({
         clock: d.clock, logger: d.logger, eventLog: d.eventLog, store: d.store, orders: ex.orders,
         instrument: (id) => d.instrument(id), touch: (id) => d.touch(id), positionQty: (id) => ex.positionQty(id),
-        audit: () => this.audit, settings: () => d.config().scalper,
+        audit: () => d.audit, settings: () => d.config().scalper,
         chart: (id, ev) => this.chart(id, ev), closed: (t, row) => this.tradeClosed(t, row), escalate: (r) => d.escalate(r),
       });
     }
@@ -121,7 +120,6 @@ export class ScalperService {
         this.d.logger.error({ err: String(e) }, 'saved signals unreadable; starting with none');
       }
     }
-    if (this.trader && this.d.dataDir) this.audit = TradeAudit.shared(join(this.d.dataDir, 'trade_audit.csv'));
     await this.trader?.start();
     this.subs.push(this.d.features.read$.subscribe((id) => this.onReading(id)));
   }
@@ -129,8 +127,6 @@ export class ScalperService {
   async stop(): Promise<void> {
     for (const s of this.subs) s.unsubscribe();
     await this.trader?.stop();
-    this.audit?.release();
-    this.audit = undefined;
     await this.save();
   }
 

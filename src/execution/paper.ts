@@ -46,6 +46,12 @@ export interface PaperOptions {
   readonly startingBalance: number;
   /** The engine account's name (default `paper`). */
   readonly account?: string;
+  /**
+   * Called with an instrument's id when an order for it is first placed, before the engine sees
+   * the order: the feeder then seeds its book and forwards its events from then on. Without it,
+   * every event given to `onMarket` is applied.
+   */
+  follow?(instrumentId: string): void;
 }
 
 /** A private adapter that trades on paper, fed with the market by `onMarket`. */
@@ -80,6 +86,9 @@ class PaperEngine implements PaperAdapter {
   private readonly account: string;
   /** Instruments by id (`<venue>:<symbol>`), the key of market events. */
   private readonly byId = new Map<string, Instrument>();
+  private readonly bySymbol = new Map<string, Instrument>();
+  /** Instruments `follow` was called for. */
+  private readonly followed = new Set<string>();
   private readonly pending = new Set<Pending>();
   private readonly unsubscribe: () => void;
   private stopped = false;
@@ -92,6 +101,7 @@ class PaperEngine implements PaperAdapter {
     for (const spec of o.instruments) {
       const inst = makeInstrument(spec);
       this.byId.set(inst.id, inst);
+      this.bySymbol.set(inst.symbol, inst);
       quotes.add(inst.quote);
     }
     for (const q of quotes) this.engine.deposit(this.account, q, numberText(o.startingBalance));
@@ -132,6 +142,11 @@ class PaperEngine implements PaperAdapter {
   }
 
   place(req: PlaceRequest): Promise<VenueOrder> {
+    const inst = this.bySymbol.get(req.symbol);
+    if (inst && this.o.follow && !this.followed.has(inst.id)) {
+      this.followed.add(inst.id);
+      this.o.follow(inst.id);
+    }
     return this.later('place', () => {
       const r = this.engine.place({
         account: this.account,

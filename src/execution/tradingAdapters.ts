@@ -49,8 +49,9 @@ export function venueAdapter(
 }
 
 /**
- * Returns a paper adapter for the venue's instruments, fed from now on by the market's events and
- * seeded with each book whenever it is (or becomes) synced.
+ * Returns a paper adapter for the venue's instruments. An instrument's book is copied into the
+ * paper engine when its first order is placed and whenever it becomes synced again, and fed by the
+ * market's events from then on.
  */
 export function paperAdapter(
   config: FleetConfig,
@@ -60,6 +61,14 @@ export function paperAdapter(
   o: { clock: Clock; market: MarketData | undefined; fees: { maker: number; taker: number } },
 ): { adapter: PrivateAdapter; feed: Subscription | undefined } {
   const ex = config.execution;
+  const market = o.market;
+  /**
+   * The instruments the paper book mirrors: those an order was placed for. Mirroring every delta
+   * of every instrument into the matching engine cost as much as the features; an instrument is
+   * copied whole when its first order is placed, and followed from then on, so the engine acts on
+   * the same book as if it had followed all along.
+   */
+  const followed = new Set<string>();
   const paper = createPaperAdapter({
     venue,
     instruments: list.map(instrumentSpec),
@@ -67,10 +76,12 @@ export function paperAdapter(
     clock: o.clock,
     latencyMs: mode === 'sim' ? config.sim.latencyMs : ex.paperLatencyMs,
     startingBalance: mode === 'sim' ? config.sim.startingBalance : ex.paperStartingBalance,
+    ...(market ? { follow: (id: string) => {
+      followed.add(id);
+      seed(id);
+    } } : {}),
   });
-  const market = o.market;
   if (!market) return { adapter: paper, feed: undefined };
-  const prefix = `${venue}:`;
   const seed = (id: string): void => {
     const sync = market.tradableBook(id);
     if (!sync) return;
@@ -78,14 +89,13 @@ export function paperAdapter(
     paper.onMarket({ kind: 'book.snapshot', instrument: id, tsEvent: now, tsRecv: now, seq: 0, bids: flatLevels(sync.book.bids), asks: flatLevels(sync.book.asks) });
   };
   const feed = market.events$.subscribe((ev) => {
-    if ('instrument' in ev && typeof ev.instrument === 'string' && ev.instrument.startsWith(prefix)) paper.onMarket(ev);
+    if ('instrument' in ev && typeof ev.instrument === 'string' && followed.has(ev.instrument)) paper.onMarket(ev);
   });
   // A book that becomes synced is copied whole: the message that synced it may have come on a
   // connection not yet adopted (not published as an event), and a venue may not send another soon.
   feed.add(market.status$.subscribe((s) => {
-    if (s.to === 'synced' && s.instrument.startsWith(prefix)) seed(s.instrument);
+    if (s.to === 'synced' && followed.has(s.instrument)) seed(s.instrument);
   }));
-  for (const inst of list) seed(inst.id);
   return { adapter: paper, feed };
 }
 

@@ -43,4 +43,27 @@ describe('paperAdapter', () => {
     feed?.unsubscribe();
     await adapter.stop();
   });
+
+  it('follows a book from its first order: the engine meets the book the market holds, then every later change', async () => {
+    const clock = new ManualClock(1_000);
+    const market = new MarketData({ tapeSize: 100, schedule: (fn) => fn() });
+    market.registry.upsert([BTC]);
+    market.feed(BTC);
+    const sync = new BookSync(BTC.id, 'hyperliquid');
+    market.adopt(sync);
+    market.ingest({ kind: 'book.snapshot', instrument: BTC.id, tsEvent: 1_000, tsRecv: 1_000, seq: 1, bids: [99_000, 1_000], asks: [99_010, 200, 99_020, 2_000] }, sync);
+    const { adapter, feed } = paperAdapter(defaultConfig(), 'sim', 'hyperliquid', [BTC], { clock, market, fees: { maker: 0, taker: 0.00035 } });
+    await adapter.start();
+    // Changes before any order: the best ask grows to 0.3, a new level at 99015 appears.
+    market.ingest({ kind: 'book.snapshot', instrument: BTC.id, tsEvent: 1_001, tsRecv: 1_001, seq: 2, bids: [99_000, 1_000], asks: [99_010, 300, 99_015, 100, 99_020, 2_000] }, sync);
+    const first = await adapter.place({ symbol: 'BTC', clientOrderId: '0x1', side: 'buy', type: 'market', tif: 'IOC', qty: '0.4' });
+    // 0.3 at 99010 and 0.1 at 99015: the book as the market held it when the order came.
+    expect(first).toMatchObject({ status: 'filled', filledQty: '0.400', avgPrice: '99011.25' });
+    // From now on every change reaches the engine: the 99020 level is replaced by 99030.
+    market.ingest({ kind: 'book.snapshot', instrument: BTC.id, tsEvent: 1_002, tsRecv: 1_002, seq: 3, bids: [99_000, 1_000], asks: [99_030, 500] }, sync);
+    const second = await adapter.place({ symbol: 'BTC', clientOrderId: '0x2', side: 'buy', type: 'market', tif: 'IOC', qty: '0.5' });
+    expect(second).toMatchObject({ status: 'filled', filledQty: '0.500', avgPrice: '99030' });
+    feed?.unsubscribe();
+    await adapter.stop();
+  });
 });

@@ -6,9 +6,11 @@
  * model), on a simulated clock that the recording's timestamps drive. Nothing in the strategies or
  * actors knows it is a replay.
  *
- * Determinism: time moves only to the next line's timestamp, one due timer at a time; after each
- * line and each timer, the conflated ticks flush and every continuation runs to quiescence (the
- * store is in memory, its operations complete in order within the turn), before time moves on.
+ * Determinism: time moves only to the next line's timestamp, one due timer at a time. The lines
+ * stamped with one millisecond are one turn (live, a socket's burst is handled in one turn and its
+ * ticks conflated); after each turn and each timer, the conflated ticks flush and every
+ * continuation runs to quiescence (the store is in memory, its operations complete in order
+ * within the turn), before time moves on.
  * The same recording and config therefore give the same event log, byte for byte, at any speed:
  * `--speed` only adds wall-clock waits between lines.
  */
@@ -80,6 +82,9 @@ async function firstTimestamp(file: string): Promise<number | undefined> {
   return undefined;
 }
 
+/** The most lines fed as one turn before settling. */
+const MAX_TURN_LINES = 5000;
+
 /** Lets every continuation run: ticks queued for flushing, promise chains, the in-memory store. */
 async function quiesce(pending: (() => void)[]): Promise<void> {
   for (let i = 0; i < 1000; i++) {
@@ -121,6 +126,22 @@ export async function runReplaySession(o: ReplayOptions): Promise<ReplayResult> 
     if (ts > clock.now()) clock.set(ts);
   };
 
+  /**
+   * The lines of one millisecond are one turn, as a socket's burst is live: fed together, then
+   * the conflated ticks flush and everything settles. They are buffered first so that no file
+   * read can interleave with the settling (the order never depends on I/O timing).
+   */
+  const turn: { line: string; lineNo: number }[] = [];
+  const feedTurn = async (): Promise<void> => {
+    for (const l of turn) replayer.line(l.line, l.lineNo);
+    turn.length = 0;
+    await quiesce(pending);
+    if (o.progress && wall.now() - lastProgress >= (o.progressEveryMs ?? 500)) {
+      lastProgress = wall.now();
+      report(false);
+    }
+  };
+
   await quiesce(pending);
   for (const file of files) {
     let lineNo = 0;
@@ -130,20 +151,19 @@ export async function runReplaySession(o: ReplayOptions): Promise<ReplayResult> 
       const ts = tsOf(line);
       if (ts !== undefined && ((o.from !== undefined && ts < o.from) || (o.to !== undefined && ts > o.to))) continue;
       if (ts !== undefined && ts > clock.now()) {
+        await feedTurn();
         if (Number.isFinite(o.speed)) {
           const wait = wallStart + (ts - (first ?? ts)) / o.speed - wall.now();
           if (wait > 1) await new Promise<void>((r) => setTimeout(r, wait));
         }
         await moveTo(ts);
       }
-      replayer.line(line, lineNo);
-      await quiesce(pending);
-      if (o.progress && wall.now() - lastProgress >= (o.progressEveryMs ?? 500)) {
-        lastProgress = wall.now();
-        report(false);
-      }
+      turn.push({ line, lineNo });
+      // A millisecond with an outsized burst is fed in slices (by count: still deterministic).
+      if (turn.length >= MAX_TURN_LINES) await feedTurn();
     }
   }
+  await feedTurn();
   // Let what the last frames started finish (entries' timeouts, cooldowns) for one more second.
   await moveTo(clock.now() + 1000);
   await quiesce(pending);

@@ -18,6 +18,7 @@ import { SimCluster } from '../../src/sim/cluster.ts';
 import { runReplaySession, type ReplayResult } from '../../src/replay/session.ts';
 import { tempDir } from '../helpers.ts';
 import { runCli } from '../integration/daemon.process.ts';
+import { buildReplayRecording } from '../../src/bench/replayRecording.ts';
 
 const tmp = tempDir('fleet-replay-');
 const SYMBOLS = ['WIFUSDT', 'BTCUSDT', 'ETHUSDT'];
@@ -101,5 +102,31 @@ describe('replay through the whole daemon', () => {
     const paced = await replay(pump, 1);
     expect(paced.hash).toBe(max.hash);
     expect(paced.wallMs).toBeGreaterThan(max.wallMs);
+  }, 120_000);
+
+  it('trades on paper the same way every time: the same orders, fills and closed scalps, and a report that sums the audit', async () => {
+    // 100 s of two venues (past the scalper's warm-up), built from the simulator's protocols.
+    const file = join(tmp.dir, 'trading.jsonl');
+    await buildReplayRecording({ file, assets: 4, durationMs: 100_000, venues: ['bybit-linear', 'binance-usdm'], scenario: 'pump-dump', seed: 3 });
+    const base = replayConfig();
+    const config: FleetConfig = { ...base, venues: { 'bybit-linear': { enabled: true }, 'binance-usdm': { enabled: true } } };
+    const run = () => runReplaySession({ file, config, outDir: join(tmp.dir, `out-${n++}`), speed: Infinity, logger: silentLogger() });
+    const a = await run();
+    const b = await run();
+    const count = (r: ReplayResult, type: string) => r.records.filter((x) => x.type === type).length;
+    expect(count(a, 'order.fill'), 'paper fills happened').toBeGreaterThan(0);
+    expect(count(a, 'scalp.closed'), 'scalps were opened and closed').toBeGreaterThan(0);
+    expect(b.hash).toBe(a.hash);
+
+    const cfg = join(tmp.dir, 'trading.json');
+    writeFileSync(cfg, JSON.stringify({ venues: config.venues, scalper: { watchThreshold: 0.25, armThreshold: 0.3, universe: { warmupMs: 1000, minVolume24hQuote: 0, minOpenInterestQuote: 0, maxSpreadBps: 1000 } } }));
+    const dataDir = join(tmp.dir, 'trading-data');
+    const cli = await runCli(['replay', file, '--hash', '--config', cfg, '--data-dir', dataDir]);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout.trim().split('\n').at(-1)).toBe(`sha256=${a.hash}`);
+    const rows = readTradeAudit(join(dataDir, 'replays', 'trading', 'trade_audit.csv'));
+    expect(rows.length).toBe(count(a, 'scalp.closed'));
+    const report = JSON.parse(readFileSync(join(dataDir, 'reports', 'replay-trading.json'), 'utf8')) as { overall: { trades: number } };
+    expect(report.overall.trades).toBe(rows.length);
   }, 120_000);
 });

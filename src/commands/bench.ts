@@ -28,7 +28,12 @@ import { benchRetention } from '../bench/retention.ts';
 
 export { BENCH_USAGE } from './benchUsage.ts';
 
-const MEASUREMENTS: readonly { name: BenchName; run: () => Promise<Row[]> }[] = [
+/** Options of single measurements, from the command line. */
+interface BenchOptions {
+  readonly replayMinutes?: number;
+}
+
+const MEASUREMENTS: readonly { name: BenchName; run: (o: BenchOptions) => Promise<Row[]> }[] = [
   { name: 'start', run: benchStartActors },
   { name: 'crash', run: benchRestoreCrashed },
   { name: 'append', run: benchEventLogAppend },
@@ -37,30 +42,37 @@ const MEASUREMENTS: readonly { name: BenchName; run: () => Promise<Row[]> }[] = 
   { name: 'memory', run: benchBookMemory },
   { name: 'sim', run: benchSimulator },
   { name: 'matching', run: benchMatching },
-  { name: 'execution', run: benchExecution },
+  { name: 'execution', run: () => benchExecution() },
   { name: 'arbitrage', run: async () => [...(await benchArbitrage()), ...(await benchArbitrageLatency())] },
   { name: 'features', run: () => benchFeatures() },
   { name: 'scalper', run: () => benchScalperTicks() },
   { name: 'reports', run: benchReports },
   { name: 'retention', run: benchRetention },
-  { name: 'replay', run: () => benchReplay() },
+  { name: 'replay', run: (o) => benchReplay(o.replayMinutes !== undefined ? { minutes: o.replayMinutes } : {}) },
 ];
 
 /** Runs `fleet bench`; returns the exit code. */
 export async function runBench(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('bench', args, { only: { type: 'string' } });
+  const { values, positionals } = parseFlags('bench', args, { only: { type: 'string' }, 'replay-minutes': { type: 'string' } });
   if (positionals.length > 0) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `fleet bench takes no arguments, got '${positionals.join(' ')}'\n${BENCH_USAGE}`);
   const names: readonly string[] = MEASUREMENTS.map((m) => m.name);
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? names;
   const unknown = only.filter((n) => !names.includes(n));
   if (unknown.length > 0) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--only takes ${names.join(', ')}; unknown: ${unknown.join(', ')}`);
 
+  const opts: BenchOptions = {};
+  if (values['replay-minutes'] !== undefined) {
+    const m = Number(values['replay-minutes']);
+    if (!(Number.isFinite(m) && m >= 1 && m <= 24 * 60)) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--replay-minutes takes a number of simulated minutes from 1 to 1440, got '${values['replay-minutes']}'`);
+    (opts as { replayMinutes?: number }).replayMinutes = m;
+  }
+
   const t0 = performance.now();
   const rows: Row[] = [];
   for (const m of MEASUREMENTS) {
     if (!only.includes(m.name)) continue;
     progress(`${m.name}: starting`);
-    rows.push(...(await m.run()));
+    rows.push(...(await m.run(opts)));
   }
   progress(`done in ${fmt((performance.now() - t0) / 1000, 1)} s`);
   process.stdout.write(renderTable(rows, header()));

@@ -3,4 +3,4 @@ export const BENCH_NAMES = ['start', 'crash', 'append', 'audit', 'market', 'memo
 
 export type BenchName = (typeof BENCH_NAMES)[number];
 
-export const BENCH_USAGE = `fleet bench [--only ${BENCH_NAMES.join(',')}]`;
+export const BENCH_USAGE = `fleet bench [--only ${BENCH_NAMES.join(',')}] [--replay-minutes N]`;

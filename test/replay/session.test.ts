@@ -19,6 +19,7 @@ import { runReplaySession, type ReplayResult } from '../../src/replay/session.ts
 import { tempDir } from '../helpers.ts';
 import { runCli } from '../integration/daemon.process.ts';
 import { buildReplayRecording } from '../../src/bench/replayRecording.ts';
+import { replayBenchConfig } from '../../src/bench/replay.ts';
 
 const tmp = tempDir('fleet-replay-');
 const SYMBOLS = ['WIFUSDT', 'BTCUSDT', 'ETHUSDT'];
@@ -108,8 +109,8 @@ describe('replay through the whole daemon', () => {
     // 100 s of two venues (past the scalper's warm-up), built from the simulator's protocols.
     const file = join(tmp.dir, 'trading.jsonl');
     await buildReplayRecording({ file, assets: 4, durationMs: 100_000, venues: ['bybit-linear', 'binance-usdm'], scenario: 'pump-dump', seed: 3 });
-    const base = replayConfig();
-    const config: FleetConfig = { ...base, venues: { 'bybit-linear': { enabled: true }, 'binance-usdm': { enabled: true } } };
+    // The defaults on these venues with the scalper's thresholds lowered, as the replay bench runs.
+    const config = replayBenchConfig(['bybit-linear', 'binance-usdm']);
     const run = () => runReplaySession({ file, config, outDir: join(tmp.dir, `out-${n++}`), speed: Infinity, logger: silentLogger() });
     const a = await run();
     const b = await run();
@@ -119,7 +120,7 @@ describe('replay through the whole daemon', () => {
     expect(b.hash).toBe(a.hash);
 
     const cfg = join(tmp.dir, 'trading.json');
-    writeFileSync(cfg, JSON.stringify({ venues: config.venues, scalper: { watchThreshold: 0.25, armThreshold: 0.3, universe: { warmupMs: 1000, minVolume24hQuote: 0, minOpenInterestQuote: 0, maxSpreadBps: 1000 } } }));
+    writeFileSync(cfg, JSON.stringify({ venues: { 'bybit-linear': {}, 'binance-usdm': {} }, scalper: { watchThreshold: 0.25, armThreshold: 0.3, universe: { warmupMs: 1000, minVolume24hQuote: 0, minOpenInterestQuote: 0, maxSpreadBps: 1000 } } }));
     const dataDir = join(tmp.dir, 'trading-data');
     const cli = await runCli(['replay', file, '--hash', '--config', cfg, '--data-dir', dataDir]);
     expect(cli.code, cli.stderr).toBe(0);

@@ -10,7 +10,7 @@
  * sequence, applied messages, gaps, checksum failures, trades, top of book); its `--hash` is over
  * the market events and book status changes.
  */
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import pino from 'pino';
 import { createLogger } from '../core/logger.ts';
@@ -148,13 +148,14 @@ async function runFullReplay(o: { files: readonly string[]; name: string; config
     ...(o.from !== undefined ? { from: o.from } : {}),
     ...(o.to !== undefined ? { to: o.to } : {}),
     logger,
+    eventsFile: join(outDir, 'events.jsonl'),
+    keepRecords: false,
     progressEveryMs: tty ? 200 : 5000,
     progress: (p) => {
       const text = `replay: ${p.instruments} instruments, ${p.frames} frames, ${(p.simulatedMs / 1000).toFixed(1)} s simulated, ${p.wallMs > 0 ? (p.simulatedMs / p.wallMs).toFixed(1) : '–'}× real time`;
       process.stderr.write(tty ? `\r${text}${p.done ? '\n' : ''}` : `${text}\n`);
     },
   });
-  writeFileSync(join(outDir, 'events.jsonl'), result.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   // The report: trades, win rate, PnL after fees, drawdown, Sharpe, per strategy and instrument.
   const auditPath = join(outDir, 'trade_audit.csv');
   const rows = existsSync(auditPath) ? readTradeAudit(auditPath) : [];
@@ -162,10 +163,8 @@ async function runFullReplay(o: { files: readonly string[]; name: string; config
   const name = reportName('replay', o.name.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 100) || 'recording');
   const report = buildReport({ rows, from, to: Math.max(from + 1, (result.lastTs ?? from) + 1000), spreads: result.spreads, title: `Replay of ${o.name}` });
   const written = writeReport(resolve(o.dataDir), name, report);
-  const counts = new Map<string, number>();
-  for (const r of result.records) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
-  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([t, n]) => `${t} ${n}`).join(', ');
-  process.stdout.write(`${result.records.length} records (${top}); ${result.stats.frames} frames, ${result.stats.badLines} bad lines; out: ${outDir}\n`);
+  const top = [...result.recordTypes].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([t, n]) => `${t} ${n}`).join(', ');
+  process.stdout.write(`${result.recordCount} records (${top}); ${result.stats.frames} frames, ${result.stats.badLines} bad lines; out: ${outDir}\n`);
   const ov = report.overall;
   process.stdout.write(`${ov.trades} trades, win rate ${ov.trades ? `${(ov.winRate * 100).toFixed(1)} %` : '–'}, PnL after fees ${ov.pnl}; report: ${written.html}\n`);
   if (o.hash) process.stdout.write(`sha256=${result.hash}\n`);

@@ -14,7 +14,7 @@
  * The same recording and config therefore give the same event log, byte for byte, at any speed:
  * `--speed` only adds wall-clock waits between lines.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { ManualClock, SystemClock } from '../core/clock.ts';
@@ -40,6 +40,15 @@ export interface ReplayOptions {
   /** Called about every `progressEveryMs` of wall time, and once at the end. */
   progress?(p: ReplayProgress): void;
   readonly progressEveryMs?: number;
+  /** Where the event log goes as the replay runs, one JSON line per record (what the hash covers). */
+  readonly eventsFile?: string;
+  /**
+   * Whether `records` holds every record (default true). A long replay passes false: records are
+   * drained out of the in-memory store as it runs, so memory does not grow with the recording.
+   */
+  readonly keepRecords?: boolean;
+  /** Records committed before they are drained out of the store, between turns (default 4096). */
+  readonly drainEvery?: number;
 }
 
 export interface ReplayProgress {
@@ -53,7 +62,11 @@ export interface ReplayProgress {
 export interface ReplayResult {
   /** sha256 of the event log the replay produced (one JSON line per record, in seq order). */
   readonly hash: string;
+  /** Every record, in seq order (empty with `keepRecords: false`). */
   readonly records: readonly EventRecord[];
+  /** How many records the replay produced, and how many of each type. */
+  readonly recordCount: number;
+  readonly recordTypes: ReadonlyMap<string, number>;
   readonly stats: ReplayStats;
   readonly firstTs: number | undefined;
   readonly lastTs: number | undefined;
@@ -84,6 +97,8 @@ async function firstTimestamp(file: string): Promise<number | undefined> {
 
 /** The most lines fed as one turn before settling. */
 const MAX_TURN_LINES = 5000;
+/** Records committed to the in-memory store before they are drained out of it (between turns). */
+const DRAIN_EVERY = 4096;
 
 /** Lets every continuation run: ticks queued for flushing, promise chains, the in-memory store. */
 async function quiesce(pending: (() => void)[]): Promise<void> {
@@ -113,6 +128,36 @@ export async function runReplaySession(o: ReplayOptions): Promise<ReplayResult> 
   const wall = new SystemClock();
   const wallStart = wall.now();
   let lastProgress = wallStart;
+  /**
+   * The event log leaves the in-memory store as the replay runs: between turns (nothing else is
+   * running then), the committed records are hashed, written out and removed. Nothing in the
+   * daemon reads the log back during a replay (retention and the API do not run in one).
+   */
+  const hash = createHash('sha256');
+  const keep = o.keepRecords ?? true;
+  const records: EventRecord[] = [];
+  const recordTypes = new Map<string, number>();
+  let recordCount = 0;
+  let drained = 0;
+  const events = o.eventsFile !== undefined ? openSync(o.eventsFile, 'w') : undefined;
+  const drain = async (): Promise<void> => {
+    const batch: EventRecord[] = [];
+    for await (const r of daemon.eventLog.query({ afterSeq: drained })) batch.push(r);
+    if (batch.length === 0) return;
+    let text = '';
+    for (const r of batch) {
+      const line = JSON.stringify(r) + '\n';
+      hash.update(line);
+      text += line;
+      recordTypes.set(r.type, (recordTypes.get(r.type) ?? 0) + 1);
+      if (keep) records.push(r);
+    }
+    if (events !== undefined) writeSync(events, text);
+    recordCount += batch.length;
+    drained = batch.at(-1)!.seq;
+    await daemon.eventLog.remove(batch);
+  };
+
   const report = (done: boolean) => o.progress?.({ instruments: market.feeds.size, frames: replayer.stats.frames, simulatedMs: clock.now() - (first ?? 0), wallMs: wall.now() - wallStart, done });
 
   /** Moves the simulated clock to `ts`, one due timer at a time, settling after each. */
@@ -136,44 +181,49 @@ export async function runReplaySession(o: ReplayOptions): Promise<ReplayResult> 
     for (const l of turn) replayer.line(l.line, l.lineNo);
     turn.length = 0;
     await quiesce(pending);
+    if (daemon.eventLog.lastSeq - drained >= (o.drainEvery ?? DRAIN_EVERY)) await drain();
     if (o.progress && wall.now() - lastProgress >= (o.progressEveryMs ?? 500)) {
       lastProgress = wall.now();
       report(false);
     }
   };
 
-  await quiesce(pending);
-  for (const file of files) {
-    let lineNo = 0;
-    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-    for await (const line of lines) {
-      lineNo++;
-      const ts = tsOf(line);
-      if (ts !== undefined && ((o.from !== undefined && ts < o.from) || (o.to !== undefined && ts > o.to))) continue;
-      if (ts !== undefined && ts > clock.now()) {
-        await feedTurn();
-        if (Number.isFinite(o.speed)) {
-          const wait = wallStart + (ts - (first ?? ts)) / o.speed - wall.now();
-          if (wait > 1) await new Promise<void>((r) => setTimeout(r, wait));
+  try {
+    await quiesce(pending);
+    for (const file of files) {
+      let lineNo = 0;
+      const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+      for await (const line of lines) {
+        lineNo++;
+        const ts = tsOf(line);
+        if (ts !== undefined && ((o.from !== undefined && ts < o.from) || (o.to !== undefined && ts > o.to))) continue;
+        if (ts !== undefined && ts > clock.now()) {
+          await feedTurn();
+          if (Number.isFinite(o.speed)) {
+            const wait = wallStart + (ts - (first ?? ts)) / o.speed - wall.now();
+            if (wait > 1) await new Promise<void>((r) => setTimeout(r, wait));
+          }
+          await moveTo(ts);
         }
-        await moveTo(ts);
+        turn.push({ line, lineNo });
+        // A millisecond with an outsized burst is fed in slices (by count: still deterministic).
+        if (turn.length >= MAX_TURN_LINES) await feedTurn();
       }
-      turn.push({ line, lineNo });
-      // A millisecond with an outsized burst is fed in slices (by count: still deterministic).
-      if (turn.length >= MAX_TURN_LINES) await feedTurn();
     }
+    await feedTurn();
+    // Let what the last frames started finish (entries' timeouts, cooldowns) for one more second.
+    await moveTo(clock.now() + 1000);
+    await quiesce(pending);
+    await daemon.runtime.settle();
+    await drain();
+  } catch (e) {
+    await daemon.close().catch(() => undefined);
+    throw e;
+  } finally {
+    if (events !== undefined) closeSync(events);
   }
-  await feedTurn();
-  // Let what the last frames started finish (entries' timeouts, cooldowns) for one more second.
-  await moveTo(clock.now() + 1000);
-  await quiesce(pending);
-  await daemon.runtime.settle();
-  const records: EventRecord[] = [];
-  for await (const r of daemon.eventLog.query({ order: 'asc' })) records.push(r);
-  const hash = createHash('sha256');
-  for (const r of records) hash.update(JSON.stringify(r) + '\n');
   report(true);
   const spreads = daemon.arbitrage?.routesView().map((r) => ({ route: r.id, points: r.spreads })) ?? [];
   await daemon.close();
-  return { hash: hash.digest('hex'), records, stats: replayer.stats, firstTs: replayer.stats.firstTs, lastTs: replayer.stats.lastTs, wallMs: wall.now() - wallStart, spreads };
+  return { hash: hash.digest('hex'), records, recordCount, recordTypes, stats: replayer.stats, firstTs: replayer.stats.firstTs, lastTs: replayer.stats.lastTs, wallMs: wall.now() - wallStart, spreads };
 }

@@ -118,6 +118,14 @@ describe('replay through the whole daemon', () => {
     expect(count(a, 'order.fill'), 'paper fills happened').toBeGreaterThan(0);
     expect(count(a, 'scalp.closed'), 'scalps were opened and closed').toBeGreaterThan(0);
     expect(b.hash).toBe(a.hash);
+    // Drained out of the store every 16 records as it runs, kept nowhere but the file: the same log.
+    const eventsFile = join(tmp.dir, 'trading-events.jsonl');
+    const drained = await runReplaySession({ file, config, outDir: join(tmp.dir, `out-${n++}`), speed: Infinity, logger: silentLogger(), eventsFile, keepRecords: false, drainEvery: 16 });
+    expect(drained.hash).toBe(a.hash);
+    expect(drained.records).toEqual([]);
+    expect(drained.recordCount).toBe(a.records.length);
+    expect(drained.recordTypes.get('order.fill')).toBe(count(a, 'order.fill'));
+    expect(readFileSync(eventsFile, 'utf8')).toBe(a.records.map((r) => JSON.stringify(r) + '\n').join(''));
 
     const cfg = join(tmp.dir, 'trading.json');
     writeFileSync(cfg, JSON.stringify({ venues: { 'bybit-linear': {}, 'binance-usdm': {} }, scalper: { watchThreshold: 0.25, armThreshold: 0.3, universe: { warmupMs: 1000, minVolume24hQuote: 0, minOpenInterestQuote: 0, maxSpreadBps: 1000 } } }));

@@ -10,11 +10,11 @@
  * sequence, applied messages, gaps, checksum failures, trades, top of book); its `--hash` is over
  * the market events and book status changes.
  */
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import pino from 'pino';
 import { createLogger } from '../core/logger.ts';
-import { configSchema, type FleetConfig } from '../config/schema.ts';
+import type { FleetConfig } from '../config/schema.ts';
 import { errorMessage } from '../core/errors.ts';
 import { runReplaySession } from '../replay/session.ts';
 import { readTradeAudit } from '../execution/tradeAudit.ts';
@@ -24,7 +24,7 @@ import { createInterface } from 'node:readline';
 import { createHash } from 'node:crypto';
 import { SystemClock } from '../core/clock.ts';
 import { ErrorCodes, FleetError } from '../core/errors.ts';
-import { defaultConfig, loadConfigFile } from '../config/load.ts';
+import { defaultConfig, loadConfigFile, parseConfigText } from '../config/load.ts';
 import { PUBLIC_ADAPTERS } from '../adapters/registry.ts';
 import { MarketData } from '../market/marketData.ts';
 import { RecordingReplayer } from '../market/replay.ts';
@@ -57,7 +57,10 @@ export async function runReplay(args: string[]): Promise<number> {
   if (!(speed > 0)) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--speed takes a positive number or 'max', got '${speedText}'`);
   const config = values.config ? loadConfigFile(values.config) : fromLog !== undefined ? recordedConfig(file) : defaultConfig();
   if (!values['market-only']) {
-    return runFullReplay({ files, name: fromLog !== undefined ? `log-${basename(resolve(fromLog))}` : basename(file).replace(/\.[^.]*$/, ''), config, speed, hash: values.hash ?? false, dataDir: values['data-dir'] ?? 'data', from: timeFlag(values.from, 'from'), to: timeFlag(values.to, 'to') });
+    const from = timeFlag(values.from, 'from');
+    const to = timeFlag(values.to, 'to');
+    if (from !== undefined && to !== undefined && from > to) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--from ${values.from} is after --to ${values.to}: no line could be fed`);
+    return runFullReplay({ files, name: fromLog !== undefined ? `log-${basename(resolve(fromLog))}` : basename(file).replace(/\.[^.]*$/, ''), config, speed, hash: values.hash ?? false, dataDir: values['data-dir'] ?? 'data', from, to });
   }
 
   const pending: (() => void)[] = [];
@@ -179,14 +182,43 @@ function dataDirRecordings(dir: string): string[] {
   return files;
 }
 
+/** The longest header line read (a config is a few KiB; an hour's recording is gigabytes). */
+const MAX_HEADER_BYTES = 4 * 2 ** 20;
+
+/** Returns a file's first line, reading no more than it must (at most MAX_HEADER_BYTES). */
+export function firstLine(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.alloc(64 * 1024);
+    const parts: Buffer[] = [];
+    let total = 0;
+    while (total < MAX_HEADER_BYTES) {
+      const n = readSync(fd, chunk, 0, chunk.length, total);
+      if (n === 0) break;
+      const nl = chunk.subarray(0, n).indexOf(10);
+      parts.push(Buffer.from(chunk.subarray(0, nl >= 0 ? nl : n)));
+      total += n;
+      if (nl >= 0) break;
+    }
+    return Buffer.concat(parts).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Returns the config a recording was made with (its header, secrets removed), or the defaults. */
 function recordedConfig(file: string): FleetConfig {
-  const first = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
+  const first = firstLine(file);
+  let header: { type?: string; config?: unknown };
   try {
-    const header = JSON.parse(first) as { type?: string; config?: unknown };
-    if (header.type === 'recording' && header.config) return configSchema.parse(header.config);
+    header = JSON.parse(first) as { type?: string; config?: unknown };
   } catch (e) {
-    throw new FleetError(ErrorCodes.CONFIG_INVALID, `the config recorded in ${file} is not usable (${errorMessage(e)}); pass --config FILE`);
+    throw new FleetError(ErrorCodes.CONFIG_INVALID, `the first line of ${file} is not a recording header (${errorMessage(e)}); pass --config FILE`);
   }
-  return defaultConfig();
+  if (header?.type !== 'recording' || !header.config) return defaultConfig();
+  try {
+    return parseConfigText(JSON.stringify(header.config), 'json', `recorded in ${file}`);
+  } catch (e) {
+    throw new FleetError(ErrorCodes.CONFIG_INVALID, `${errorMessage(e)}\nthe config recorded in ${file} is not usable; pass --config FILE`);
+  }
 }

@@ -104,6 +104,11 @@ export function filledLots(t: ScalpTrade): { entry: number; exit: number; open: 
   return { entry, exit, open: Math.max(0, entry - exit) };
 }
 
+/** Returns the base units the entries filled, exact (OKX contracts times their size, say). */
+export function entryBaseQty(t: ScalpTrade, inst: Instrument): string {
+  return decText(mul(decOf(totals(t, 'entry').lots, 0), basePerLot(inst)));
+}
+
 /** Returns the average fill price (quote float) of the entries, or NaN before a fill. */
 export function entryPrice(t: ScalpTrade, inst: Instrument): number {
   const e = totals(t, 'entry');

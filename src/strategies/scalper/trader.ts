@@ -36,7 +36,7 @@ import type { PumpPhase } from '../../features/types.ts';
 import { manage, openExit, type CloseReason } from './manage.ts';
 import { isRefusal, planExits, type TradeSide } from './tpsl.ts';
 import { exitOptions } from './settings.ts';
-import { entryPrice, filledLots, scalpAuditRow, working, type EntryRequest, type ScalpOrder, type ScalpTrade } from './scalpTrade.ts';
+import { entryBaseQty, entryPrice, filledLots, scalpAuditRow, working, type EntryRequest, type ScalpOrder, type ScalpTrade } from './scalpTrade.ts';
 
 export type { EntryRequest } from './scalpTrade.ts';
 import type { SignalTier } from './signals.ts';
@@ -299,7 +299,9 @@ export class ScalpTrader {
     t.openedAt = now;
     t.exit = openExit(t.side, now, p, entry);
     const qty = inst.qty.toNumber(filledLots(t).entry);
-    this.d.eventLog.append({ type: 'scalp.opened', actor: `symbol:${t.instrument}`, data: { id: t.id, side: t.side, qty, entry, plan: p, minMoveBps: t.minMoveBps, feesBps: t.feesBps, stopFrac: t.stopFrac } });
+    // In base units, as the close and the audit row give it; the venue's contracts beside it where they differ.
+    const base = entryBaseQty(t, inst);
+    this.d.eventLog.append({ type: 'scalp.opened', actor: `symbol:${t.instrument}`, data: { id: t.id, side: t.side, qty: base, ...(inst.contractSize !== '1' ? { contracts: qty } : {}), entry, plan: p, minMoveBps: t.minMoveBps, feesBps: t.feesBps, stopFrac: t.stopFrac } });
     this.d.chart(t.instrument, { type: 'entry.filled', at: now, side: t.side, qty, price: entry });
     void this.save();
   }

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.ts';
 import { silentLogger } from '../../../src/core/logger.ts';
 import { defaultConfig } from '../../../src/config/load.ts';
-import { makeInstrument } from '../../../src/model/instrument.ts';
+import type { VenueId } from '../../../src/config/schema.ts';
+import { makeInstrument, type Instrument } from '../../../src/model/instrument.ts';
 import type { OrderIntent, OrderOutcome } from '../../../src/execution/orderManager.ts';
 import type { OrderContext, OrderStatus } from '../../../machines/order.machine.ts';
 import type { SymbolEvent } from '../../../machines/symbol.machine.ts';
@@ -39,7 +40,7 @@ class FakeOrders {
 
   submit(intent: OrderIntent): Promise<OrderOutcome> {
     // The id the order manager would give: the trader knows it before the order exists.
-    const cid = clientOrderId('bybit-linear', { strategy: intent.strategy, intentId: intent.intentId, leg: intent.leg, attempt: intent.attempt ?? 0 });
+    const cid = clientOrderId(intent.instrument.split(':')[0] as VenueId, { strategy: intent.strategy, intentId: intent.intentId, leg: intent.leg, attempt: intent.attempt ?? 0 });
     this.sent.push({ ...intent, cid });
     this.orders.set(cid, { status: this.next, filled: 0, notional: 0, feeQuote: '0', lastFillAt: null });
     const status = this.next;
@@ -76,7 +77,7 @@ class FakeOrders {
   }
 }
 
-function rig(opts: { position?: () => number; meta?: Map<string, string> } = {}) {
+function rig(opts: { position?: () => number; meta?: Map<string, string>; inst?: Instrument } = {}) {
   const clock = new ManualClock(1_000_000);
   const orders = new FakeOrders();
   const meta = opts.meta ?? new Map<string, string>();
@@ -92,7 +93,7 @@ function rig(opts: { position?: () => number; meta?: Map<string, string> } = {})
     eventLog: { append: (r: { type: string; data?: Record<string, unknown> }) => void events.push(r) } as unknown as EventLog,
     store: { meta: { get: (k: string) => Promise.resolve(meta.get(k)), put: (k: string, v: string) => Promise.resolve(void meta.set(k, v)) } } as unknown as Store,
     orders,
-    instrument: (id) => (id === BTC.id ? BTC : undefined),
+    instrument: (id) => [BTC, opts.inst].find((i) => i?.id === id),
     touch: () => touch,
     positionQty: opts.position ?? (() => position),
     audit: () => ({ append: (r: TradeAuditRow) => (rows.push(r), true) }) as never,
@@ -141,6 +142,26 @@ describe('ScalpTrader entries', () => {
     expect(filled).toMatchObject({ type: 'entry.filled', side: 'long', qty: 0.01 });
     expect((filled as { price: number }).price).toBeCloseTo(100.06, 9);
     expect(r.trader.trade(BTC.id)?.phase).toBe('open');
+  });
+
+  it('logs an opened scalp in base units, with the venue\'s contracts beside them where a contract is not one unit', async () => {
+    // OKX: one contract of BTC-USDT-SWAP is 0.01 BTC; orders are in contracts.
+    const okx = makeInstrument({ venue: 'okx', symbol: 'BTC-USDT-SWAP', kind: 'perp', base: 'BTC', quote: 'USDT', tickSize: '0.1', lotSize: '0.01', contractSize: '0.01' });
+    const r = rig({ inst: okx });
+    await r.trader.start();
+    await r.trader.enter({ ...LONG, instrument: okx.id, qty: 1.03 });
+    expect(r.orders.last()).toMatchObject({ qty: '1.03' });
+    r.orders.fill(r.orders.last().cid, 103, 100, 'FILLED');
+    await flush();
+    const opened = r.events.find((e) => e.type === 'scalp.opened')!;
+    // 1.03 contracts × 0.01 BTC: the same unit the close and the audit row use.
+    expect(opened.data).toMatchObject({ qty: '0.0103', contracts: 1.03, entry: 100 });
+    // A linear perp of one unit per contract gives no contracts field.
+    const b = rig();
+    await openLong(b);
+    const plain = b.events.find((e) => e.type === 'scalp.opened')!;
+    expect(plain.data).toMatchObject({ qty: '0.01' });
+    expect(plain.data).not.toHaveProperty('contracts');
   });
 
   it('a post-only refused for crossing falls back to the taker at once', async () => {

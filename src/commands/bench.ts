@@ -60,12 +60,11 @@ export async function runBench(args: string[]): Promise<number> {
   const unknown = only.filter((n) => !names.includes(n));
   if (unknown.length > 0) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--only takes ${names.join(', ')}; unknown: ${unknown.join(', ')}`);
 
-  const opts: BenchOptions = {};
-  if (values['replay-minutes'] !== undefined) {
-    const m = Number(values['replay-minutes']);
-    if (!(Number.isFinite(m) && m >= 1 && m <= 24 * 60)) throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--replay-minutes takes a number of simulated minutes from 1 to 1440, got '${values['replay-minutes']}'`);
-    (opts as { replayMinutes?: number }).replayMinutes = m;
+  const minutes = values['replay-minutes'];
+  if (minutes !== undefined && !(Number(minutes) >= 1 && Number(minutes) <= 24 * 60)) {
+    throw new FleetError(ErrorCodes.BAD_ARGUMENTS, `--replay-minutes takes a number of simulated minutes from 1 to 1440, got '${minutes}'`);
   }
+  const opts: BenchOptions = minutes !== undefined ? { replayMinutes: Number(minutes) } : {};
 
   const t0 = performance.now();
   const rows: Row[] = [];

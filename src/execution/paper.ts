@@ -47,9 +47,9 @@ export interface PaperOptions {
   /** The engine account's name (default `paper`). */
   readonly account?: string;
   /**
-   * Called with an instrument's id when an order for it is first placed, before the engine sees
-   * the order: the feeder then seeds its book and forwards its events from then on. Without it,
-   * every event given to `onMarket` is applied.
+   * Called with an instrument's id whenever an order for it is placed, before the engine sees the
+   * order: the feeder seeds the book the first time and forwards its events from then on.
+   * Without it, the feeder is expected to give `onMarket` every event.
    */
   follow?(instrumentId: string): void;
 }
@@ -87,8 +87,6 @@ class PaperEngine implements PaperAdapter {
   /** Instruments by id (`<venue>:<symbol>`), the key of market events. */
   private readonly byId = new Map<string, Instrument>();
   private readonly bySymbol = new Map<string, Instrument>();
-  /** Instruments `follow` was called for. */
-  private readonly followed = new Set<string>();
   private readonly pending = new Set<Pending>();
   private readonly unsubscribe: () => void;
   private stopped = false;
@@ -143,10 +141,7 @@ class PaperEngine implements PaperAdapter {
 
   place(req: PlaceRequest): Promise<VenueOrder> {
     const inst = this.bySymbol.get(req.symbol);
-    if (inst && this.o.follow && !this.followed.has(inst.id)) {
-      this.followed.add(inst.id);
-      this.o.follow(inst.id);
-    }
+    if (inst) this.o.follow?.(inst.id);
     return this.later('place', () => {
       const r = this.engine.place({
         account: this.account,

@@ -77,6 +77,7 @@ export function paperAdapter(
     latencyMs: mode === 'sim' ? config.sim.latencyMs : ex.paperLatencyMs,
     startingBalance: mode === 'sim' ? config.sim.startingBalance : ex.paperStartingBalance,
     ...(market ? { follow: (id: string) => {
+      if (followed.has(id)) return;
       followed.add(id);
       seed(id);
     } } : {}),

@@ -212,7 +212,7 @@ export function replayRows(r: ReplayBenchResult, assets: number): Row[] {
       measurement: '  heap growth (end of replay, daemon up, vs before; after GC)',
       value: fmt(growth / MIB, 1),
       unit: 'MiB',
-      notes: `${fmt(r.heapBefore / MIB, 1)} → ${fmt(r.heapAtEnd / MIB, 1)} MiB; ${fmt(growth / MIB / (simS / 60), 2)} MiB per simulated minute${r.simulatedMs >= HOUR_MS ? '' : `, one hour extrapolated: ~${fmt((growth * hourScale) / MIB)} MiB`} (the event log is drained out of the in-memory store as the replay runs); ${r.gcHow}`,
+      notes: `${fmt(r.heapBefore / MIB, 1)} → ${fmt(r.heapAtEnd / MIB, 1)} MiB; ${fmt(growth / MIB / (simS / 60), 2)} MiB per simulated minute${r.simulatedMs >= HOUR_MS ? '' : `, one hour extrapolated linearly: ≤ ~${fmt((growth * hourScale) / MIB)} MiB (an upper bound: books, tapes and feature histories fill in the first minutes)`}; the event log is drained out of the in-memory store as the replay runs; ${r.gcHow}`,
     },
     {
       measurement: '  peak heap during replay (sampled, with garbage)',

@@ -73,18 +73,20 @@ export interface ReplayBenchResult {
 }
 
 /**
- * Returns the config a replay of these venues runs with: the defaults, only these venues enabled,
- * and the scalper's thresholds and universe minimums lowered so that it trades on the simulator.
+ * Returns the config file (as written to disk) a replay of these venues runs with: the defaults,
+ * only these venues enabled (each with its own settings), and the scalper's thresholds and
+ * universe minimums lowered so that it trades on the simulator.
  */
+export function replayConfigFile(venues: Readonly<Partial<Record<VenueId, object>>>): Record<string, unknown> {
+  return {
+    venues,
+    scalper: { watchThreshold: 0.25, armThreshold: 0.3, universe: { warmupMs: 1000, minVolume24hQuote: 0, minOpenInterestQuote: 0, maxSpreadBps: 1000 } },
+  };
+}
+
+/** Returns the config a replay of these venues runs with (replayConfigFile, validated). */
 export function replayBenchConfig(venues: readonly VenueId[]): FleetConfig {
-  return parseConfigText(
-    JSON.stringify({
-      venues: Object.fromEntries(venues.map((v) => [v, {}])),
-      scalper: { watchThreshold: 0.25, armThreshold: 0.3, universe: { warmupMs: 1000, minVolume24hQuote: 0, minOpenInterestQuote: 0, maxSpreadBps: 1000 } },
-    }),
-    'json',
-    'replay bench',
-  );
+  return parseConfigText(JSON.stringify(replayConfigFile(Object.fromEntries(venues.map((v) => [v, {}])))), 'json', 'replay bench');
 }
 
 /** Builds a recording, replays it at max speed through the whole daemon `runs` times and returns what it measured. */

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { readTradeAudit } from '../../src/execution/tradeAudit.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config/load.ts';
+import { parseConfigText } from '../../src/config/load.ts';
 import { ScaledClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { FleetConfig } from '../../src/config/schema.ts';
@@ -19,7 +19,7 @@ import { runReplaySession, type ReplayResult } from '../../src/replay/session.ts
 import { tempDir } from '../helpers.ts';
 import { runCli } from '../integration/daemon.process.ts';
 import { buildReplayRecording } from '../../src/bench/replayRecording.ts';
-import { replayBenchConfig } from '../../src/bench/replay.ts';
+import { replayBenchConfig, replayConfigFile } from '../../src/bench/replay.ts';
 
 const tmp = tempDir('fleet-replay-');
 const SYMBOLS = ['WIFUSDT', 'BTCUSDT', 'ETHUSDT'];
@@ -42,13 +42,11 @@ async function record(name: string, seed: number, ms: number): Promise<string> {
   }
 }
 
+/** The replays' config file: the simulated Bybit's three symbols, the scalper's thresholds lowered. */
+const CONFIG_FILE = replayConfigFile({ 'bybit-linear': { symbols: SYMBOLS } });
+
 function replayConfig(): FleetConfig {
-  const base = defaultConfig();
-  return {
-    ...base,
-    venues: { 'bybit-linear': { enabled: true, symbols: SYMBOLS } },
-    scalper: { ...base.scalper, watchThreshold: 0.25, armThreshold: 0.3, universe: { ...base.scalper.universe, warmupMs: 1000, minVolume24hQuote: 0, minOpenInterestQuote: 0, maxSpreadBps: 1000 } },
-  };
+  return parseConfigText(JSON.stringify(CONFIG_FILE), 'json', 'replay test');
 }
 
 let n = 0;
@@ -82,8 +80,7 @@ describe('replay through the whole daemon', () => {
 
   it('`fleet replay --hash` prints the same hash as the in-process replay, and writes the report and the log', async () => {
     const cfg = join(tmp.dir, 'replay.json');
-    const c = replayConfig();
-    writeFileSync(cfg, JSON.stringify({ venues: c.venues, scalper: { watchThreshold: 0.25, armThreshold: 0.3, universe: { warmupMs: 1000, minVolume24hQuote: 0, minOpenInterestQuote: 0, maxSpreadBps: 1000 } } }));
+    writeFileSync(cfg, JSON.stringify(CONFIG_FILE));
     const dataDir = join(tmp.dir, 'cli-data');
     const cli = await runCli(['replay', pump, '--hash', '--config', cfg, '--data-dir', dataDir]);
     expect(cli.code, cli.stderr).toBe(0);
@@ -128,7 +125,7 @@ describe('replay through the whole daemon', () => {
     expect(readFileSync(eventsFile, 'utf8')).toBe(a.records.map((r) => JSON.stringify(r) + '\n').join(''));
 
     const cfg = join(tmp.dir, 'trading.json');
-    writeFileSync(cfg, JSON.stringify({ venues: { 'bybit-linear': {}, 'binance-usdm': {} }, scalper: { watchThreshold: 0.25, armThreshold: 0.3, universe: { warmupMs: 1000, minVolume24hQuote: 0, minOpenInterestQuote: 0, maxSpreadBps: 1000 } } }));
+    writeFileSync(cfg, JSON.stringify(replayConfigFile({ 'bybit-linear': {}, 'binance-usdm': {} })));
     const dataDir = join(tmp.dir, 'trading-data');
     const cli = await runCli(['replay', file, '--hash', '--config', cfg, '--data-dir', dataDir]);
     expect(cli.code, cli.stderr).toBe(0);
